@@ -1,0 +1,112 @@
+# HIH-B (4-stack published hourglass, 64x8 integer/decimal heatmaps) on WFLW,
+# mmpose crop protocol (box from the annotation centre/scale x 1.25).
+_base_ = ['./_base_/default_runtime.py']
+
+# runtime
+train_cfg = dict(max_epochs=60, val_interval=1)
+
+# optimizer: the published code gives no optimiser; Adam as in mmpose's WFLW
+# heatmap recipe, lr for a total batch of 16 (scaled by auto_scale_lr).
+optim_wrapper = dict(optimizer=dict(type='Adam', lr=5e-4))
+param_scheduler = [
+    dict(type='LinearLR', begin=0, end=500, start_factor=0.001,
+         by_epoch=False),
+    dict(type='MultiStepLR', begin=0, end=60, milestones=[30, 50], gamma=0.1,
+         by_epoch=True),
+]
+auto_scale_lr = dict(base_batch_size=16)
+
+# codec: integer 64x64 (sigma 1.5) + decimal 8x8 (sigma 1.0) heatmaps
+codec = dict(
+    type='HIHLabel',
+    input_size=(256, 256),
+    heatmap_size=(64, 64),
+    decimal_size=(8, 8),
+    sigma=1.5,
+    decimal_sigma=1.0)
+
+model = dict(
+    type='TopdownPoseEstimator',
+    data_preprocessor=dict(
+        type='PoseDataPreprocessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        bgr_to_rgb=True),
+    backbone=dict(
+        type='HIHHourglassNet',
+        num_keypoints=98,
+        num_stacks=4,
+        depth=4,
+        channels=256),
+    head=dict(
+        type='HIHHead',
+        in_channels=256,
+        out_channels=98,
+        num_stages=4,
+        heatmaps_from_backbone=True,
+        heatmap_size=codec['heatmap_size'],
+        decimal_size=codec['decimal_size'],
+        decimal_channels=384,
+        loss=dict(type='KeypointMSELoss', use_target_weight=True),
+        decimal_loss=dict(
+            type='SeamlessLoss', use_target_weight=True, loss_weight=0.05),
+        decoder=codec),
+    test_cfg=dict(flip_test=True))
+
+# data
+dataset_type = 'WFLWDataset'
+data_mode = 'topdown'
+data_root = 'data/wflw/'
+
+train_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(
+        type='RandomBBoxTransform',
+        shift_prob=0,
+        rotate_factor=30,
+        scale_factor=(0.75, 1.25)),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs')
+]
+val_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='PackPoseInputs')
+]
+
+train_dataloader = dict(
+    batch_size=16,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        ann_file='annotations/face_landmarks_wflw_train.json',
+        data_prefix=dict(img='images/'),
+        pipeline=train_pipeline,
+    ))
+val_dataloader = dict(
+    batch_size=16,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        ann_file='annotations/face_landmarks_wflw_test.json',
+        data_prefix=dict(img='images/'),
+        test_mode=True,
+        pipeline=val_pipeline,
+    ))
+test_dataloader = val_dataloader
+
+val_evaluator = dict(type='NME', norm_mode='keypoint_distance')
+test_evaluator = val_evaluator

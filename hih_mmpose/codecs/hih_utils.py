@@ -1,0 +1,183 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""Pure numpy / torch maths of the HIH representation.
+
+Coordinates here are in *heatmap units*: heatmap cell ``i`` covers the
+interval ``[i, i + 1)``, so a coordinate ``u`` has integer part
+``floor(u)`` (the cell of the integer heatmap) and decimal part
+``u - floor(u)`` (classified into the ``w x h`` cells of the decimal
+heatmap, cell ``b`` standing for the decimal value ``b / w``).
+"""
+from typing import Tuple
+
+import numpy as np
+import torch
+from torch import Tensor
+
+
+def gaussian_window(sigma: float) -> Tuple[int, int]:
+    """Offsets of the first and last cell of the published Gaussian kernel.
+
+    The published target generator samples ``ceil(6 * sigma + 1)`` cells with
+    the peak at index ``floor((6 * sigma + 1) / 2)``. For ``sigma=1.5`` that
+    is 5 cells before the peak and 4 after it; for ``sigma=1`` it is 3 and 3.
+
+    Args:
+        sigma (float): Standard deviation in cells.
+
+    Returns:
+        tuple: ``(first, last)`` offsets from the peak, ``first <= 0 <= last``.
+    """
+    size = 6 * sigma + 1
+    peak = int(size // 2)
+    return -peak, int(np.ceil(size)) - 1 - peak
+
+
+def gaussian_heatmaps(centres: np.ndarray, map_size: Tuple[int, int],
+                      sigma: float) -> np.ndarray:
+    """Unnormalised Gaussians (peak 1) on integer centres, one per map.
+
+    Cell ``(y, x)`` of map ``k`` holds
+    ``exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * sigma ** 2))`` when both
+    offsets lie inside :func:`gaussian_window`, else 0. Centres may lie
+    outside the map; only the part inside is written.
+
+    Args:
+        centres (np.ndarray): Integer centres ``(cx, cy)`` in shape (K, 2).
+        map_size (tuple): Map size [W, H].
+        sigma (float): Standard deviation in cells.
+
+    Returns:
+        np.ndarray: Maps in shape (K, H, W), float32.
+    """
+    first, last = gaussian_window(sigma)
+    width, height = map_size
+    offset_x = np.arange(width)[None, :] - centres[:, 0:1]  # (K, W)
+    offset_y = np.arange(height)[None, :] - centres[:, 1:2]  # (K, H)
+
+    def profile(offset: np.ndarray) -> np.ndarray:
+        inside = (offset >= first) & (offset <= last)
+        return np.where(inside, np.exp(-offset**2 / (2 * sigma**2)), 0.)
+
+    # exp(-(a + b)) == exp(-a) * exp(-b): the 2-D kernel is separable.
+    maps = profile(offset_y)[:, :, None] * profile(offset_x)[:, None, :]
+    return maps.astype(np.float32)
+
+
+def split_coordinates(coords: np.ndarray, heatmap_size: Tuple[int, int],
+                      decimal_size: Tuple[int, int],
+                      decimal_sigma: float) -> Tuple[np.ndarray, np.ndarray]:
+    """Split heatmap-unit coordinates into integer cells and decimal bins.
+
+    The decimal part ``d = (u - floor(u)) * w`` goes to its nearest bin,
+    ties resolved as in the published code (``round(d - r) + r`` with numpy's
+    round-half-to-even and ``r`` the kernel radius). Unlike the published
+    code, a decimal part that rounds up to ``w`` (``u - floor(u) >= 1 - 1 /
+    (2 * w)``) carries into the next integer cell with bin 0 instead of
+    centring the decimal target outside the map. A carry past the last cell
+    is clamped to the last cell and bin.
+
+    Args:
+        coords (np.ndarray): Coordinates in heatmap units, shape (..., 2).
+        heatmap_size (tuple): Integer heatmap size [W, H].
+        decimal_size (tuple): Decimal heatmap size [w, h].
+        decimal_sigma (float): Sigma of the decimal Gaussian, which fixes the
+            tie rule radius.
+
+    Returns:
+        tuple:
+        - cells (np.ndarray): Integer cells, shape (..., 2), int64, each
+          axis clipped to ``[0, W - 1]`` / ``[0, H - 1]``.
+        - bins (np.ndarray): Decimal bins, shape (..., 2), int64, in
+          ``[0, w - 1]`` / ``[0, h - 1]``.
+    """
+    heatmap_size = np.asarray(heatmap_size)
+    decimal_size = np.asarray(decimal_size)
+    radius = -gaussian_window(decimal_sigma)[0]
+    cells = np.floor(coords)
+    bins = np.round((coords - cells) * decimal_size - radius) + radius
+    carry = bins >= decimal_size
+    cells = cells + carry
+    bins = np.where(carry, 0, bins)
+    past_end = cells > heatmap_size - 1
+    cells = np.where(past_end, heatmap_size - 1, np.maximum(cells, 0))
+    bins = np.where(past_end, decimal_size - 1, bins)
+    return cells.astype(np.int64), bins.astype(np.int64)
+
+
+def _argmax_2d_np(maps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Column, row and value of the first maximum of (..., H, W) maps."""
+    width = maps.shape[-1]
+    flat = maps.reshape(maps.shape[:-2] + (-1, ))
+    index = flat.argmax(axis=-1)
+    value = np.take_along_axis(flat, index[..., None], axis=-1)[..., 0]
+    xy = np.stack([index % width, index // width], axis=-1)
+    return xy, value
+
+
+def decode_hih(integer_heatmaps: np.ndarray, decimal_logits: np.ndarray,
+               mask_decimal: bool = True) -> Tuple[np.ndarray, np.ndarray]:
+    """Decode HIH maps into coordinates in heatmap units (numpy).
+
+    The coordinate is ``argmax(integer map) + argmax(decimal map) / [w, h]``
+    per axis, as the published decoder computes it. A landmark whose integer
+    map has no positive value decodes to (0, 0); with ``mask_decimal`` a
+    decimal map with no positive logit contributes no decimal part (the
+    published behaviour).
+
+    Args:
+        integer_heatmaps (np.ndarray): Integer heatmaps, shape (N, K, H, W).
+        decimal_logits (np.ndarray): Decimal logits, shape (N, K, h, w).
+        mask_decimal (bool): Apply the ``max > 0`` mask to the decimal map.
+            Defaults to ``True``.
+
+    Returns:
+        tuple:
+        - coords (np.ndarray): Coordinates in heatmap units, (N, K, 2).
+        - scores (np.ndarray): Integer heatmap maxima clipped to [0, 1],
+          (N, K).
+    """
+    cells, peak = _argmax_2d_np(integer_heatmaps)
+    bins, decimal_peak = _argmax_2d_np(decimal_logits)
+    cells = np.where((peak > 0)[..., None], cells, 0)
+    if mask_decimal:
+        bins = np.where((decimal_peak > 0)[..., None], bins, 0)
+    decimal_size = np.array(decimal_logits.shape[:-3:-1])  # (w, h)
+    coords = cells + bins / decimal_size
+    return coords.astype(np.float32), np.clip(peak, 0, 1).astype(np.float32)
+
+
+def _argmax_2d_torch(maps: Tensor) -> Tuple[Tensor, Tensor]:
+    """Column, row and value of the first maximum of (..., H, W) maps."""
+    width = maps.shape[-1]
+    value, index = maps.flatten(-2).max(dim=-1)
+    xy = torch.stack([index % width, torch.div(index, width,
+                                               rounding_mode='floor')], -1)
+    return xy, value
+
+
+def decode_hih_torch(integer_heatmaps: Tensor,
+                     decimal_logits: Tensor,
+                     mask_decimal: bool = True) -> Tuple[Tensor, Tensor]:
+    """Batched torch version of :func:`decode_hih` (any device, exportable).
+
+    Args:
+        integer_heatmaps (Tensor): Integer heatmaps, shape (N, K, H, W).
+        decimal_logits (Tensor): Decimal logits, shape (N, K, h, w).
+        mask_decimal (bool): Apply the ``max > 0`` mask to the decimal map.
+            Defaults to ``True``.
+
+    Returns:
+        tuple:
+        - coords (Tensor): Coordinates in heatmap units, (N, K, 2), float32.
+        - scores (Tensor): Integer heatmap maxima clipped to [0, 1], (N, K).
+    """
+    cells, peak = _argmax_2d_torch(integer_heatmaps)
+    bins, decimal_peak = _argmax_2d_torch(decimal_logits)
+    cells = cells * (peak > 0).unsqueeze(-1)
+    if mask_decimal:
+        bins = bins * (decimal_peak > 0).unsqueeze(-1)
+    decimal_size = torch.tensor(decimal_logits.shape[:-3:-1],
+                                dtype=torch.float32,
+                                device=decimal_logits.device)
+    coords = cells.float() + bins.float() / decimal_size
+    return coords, peak.float().clamp(0, 1)

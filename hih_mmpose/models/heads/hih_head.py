@@ -1,0 +1,280 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+import math
+from typing import List, Optional, Sequence, Tuple, Union
+
+import torch
+from mmcv.cnn import ConvModule
+from mmengine.structures import InstanceData, PixelData
+from torch import Tensor, nn
+
+from mmpose.evaluation.functional import pose_pck_accuracy
+from mmpose.models.heads.base_head import BaseHead
+from mmpose.registry import KEYPOINT_CODECS, MODELS
+from mmpose.utils.tensor_utils import to_numpy
+from mmpose.utils.typing import (ConfigType, Features, OptConfigType,
+                                 OptSampleList, Predictions)
+from ..utils.hih_blocks import HIHDownBlock
+
+IntPair = Union[int, Tuple[int, int]]
+
+
+@MODELS.register_module()
+class HIHHead(BaseHead):
+    """Integer + decimal heatmap head of `Heatmap in Heatmap`_ (HIH).
+
+    The decimal branch (published "HIH head") turns a feature map at the
+    integer-heatmap resolution into one ``Hd x Wd`` map of sub-pixel
+    interval logits per keypoint: a 1x1 conv-BN-ReLU to
+    ``decimal_channels``, a 3x3 stride-2 max-pool (no padding), stride-2
+    :class:`HIHDownBlock` s down to the decimal size, a 1x1 conv-BN-ReLU and
+    a 1x1 conv to K channels.
+
+    Two ways to feed it:
+
+    - ``heatmaps_from_backbone=True`` (with :class:`HIHHourglassNet`):
+      ``feats`` is ``(*integer_heatmaps, stream)``, the S per-stack integer
+      heatmaps already predicted by the backbone followed by the stream that
+      feeds the decimal branch, exactly as published.
+    - ``heatmaps_from_backbone=False`` (any feature backbone, e.g. mmpose's
+      ``HourglassNet`` or ``HRNet`` + ``FeatureMapProcessor``): ``feats`` is
+      a sequence of S feature maps (or one, used for every stage); the head
+      predicts each stage's integer heatmap with its own 1x1 conv and feeds
+      the last feature map to the decimal branch.
+
+    Every stage's integer heatmap is supervised; prediction uses the last.
+
+    Note:
+
+        - batch size: B
+        - keypoint number: K
+        - number of stages: S
+        - integer heatmap size: [W, H]
+        - decimal heatmap size: [Wd, Hd]
+
+    Args:
+        in_channels (int): Channels of the feature map(s) in ``feats``.
+        out_channels (int): Number of keypoints K.
+        num_stages (int): Number of supervised integer heatmaps S.
+            Defaults to ``4``.
+        heatmaps_from_backbone (bool): See above. Defaults to ``True``.
+        heatmap_size (int | tuple): Integer heatmap size [W, H], the size of
+            the feature maps. Defaults to ``(64, 64)``.
+        decimal_size (int | tuple): Decimal heatmap size [Wd, Hd]; ``W / Wd``
+            must be a power of 2 and at least 4. Defaults to ``(8, 8)``.
+        decimal_channels (int): Width of the decimal branch.
+            Defaults to ``384``.
+        stage_weights (Sequence[float], optional): Weight of each stage's
+            integer-heatmap loss. Defaults to ``1 / S`` each (the published
+            mean over stacks).
+        loss (dict): Integer heatmap loss config. Defaults to
+            ``KeypointMSELoss`` with target weights.
+        decimal_loss (dict): Decimal map loss config. Defaults to
+            :class:`SeamlessLoss` with weight 0.05.
+        decoder (dict, optional): Codec config (:class:`HIHLabel`) for
+            prediction. Defaults to ``None``.
+        init_cfg (dict, optional): Initialisation config. Defaults to
+            :attr:`default_init_cfg`.
+
+    .. _`Heatmap in Heatmap`: https://arxiv.org/abs/2104.03100
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 num_stages: int = 4,
+                 heatmaps_from_backbone: bool = True,
+                 heatmap_size: IntPair = (64, 64),
+                 decimal_size: IntPair = (8, 8),
+                 decimal_channels: int = 384,
+                 stage_weights: Optional[Sequence[float]] = None,
+                 loss: ConfigType = dict(
+                     type='KeypointMSELoss', use_target_weight=True),
+                 decimal_loss: ConfigType = dict(
+                     type='SeamlessLoss',
+                     use_target_weight=True,
+                     loss_weight=0.05),
+                 decoder: OptConfigType = None,
+                 init_cfg: OptConfigType = None) -> None:
+        if init_cfg is None:
+            init_cfg = self.default_init_cfg
+        super().__init__(init_cfg)
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.num_stages = num_stages
+        self.heatmaps_from_backbone = heatmaps_from_backbone
+        if stage_weights is None:
+            stage_weights = [1. / num_stages] * num_stages
+        if len(stage_weights) != num_stages:
+            raise ValueError(
+                f'{self.__class__.__name__}: {len(stage_weights)} '
+                f'stage_weights given for {num_stages} stages')
+        self.stage_weights = list(stage_weights)
+        self.loss_module = MODELS.build(loss)
+        self.decimal_loss_module = MODELS.build(decimal_loss)
+        self.decoder = KEYPOINT_CODECS.build(decoder) if decoder else None
+
+        if heatmaps_from_backbone:
+            self.heatmap_layers = None
+        else:
+            self.heatmap_layers = nn.ModuleList(
+                nn.Conv2d(in_channels, out_channels, 1)
+                for _ in range(num_stages))
+        self.decimal_layers = self._make_decimal_layers(
+            in_channels, out_channels, decimal_channels, heatmap_size,
+            decimal_size)
+
+    def _make_decimal_layers(self, in_channels: int, out_channels: int,
+                             channels: int, heatmap_size: IntPair,
+                             decimal_size: IntPair) -> nn.Sequential:
+        """Build the decimal branch: (B, C, H, W) -> (B, K, Hd, Wd)."""
+        if isinstance(heatmap_size, int):
+            heatmap_size = (heatmap_size, heatmap_size)
+        if isinstance(decimal_size, int):
+            decimal_size = (decimal_size, decimal_size)
+        ratios = {h / d for h, d in zip(heatmap_size, decimal_size)}
+        ratio = ratios.pop() if len(ratios) == 1 else 0
+        num_down = math.log2(ratio) - 1 if ratio >= 4 else -1
+        if num_down < 0 or not num_down.is_integer():
+            raise ValueError(
+                f'{self.__class__.__name__}: heatmap_size {heatmap_size} / '
+                f'decimal_size {decimal_size} must be one power of 2 >= 4 '
+                'along both axes')
+        layers = [
+            ConvModule(in_channels, channels, 1, norm_cfg=dict(type='BN')),
+            nn.MaxPool2d(3, 2)
+        ]
+        layers += [HIHDownBlock(channels, channels) for _ in
+                   range(int(num_down))]
+        layers += [
+            ConvModule(channels, channels, 1, norm_cfg=dict(type='BN')),
+            nn.Conv2d(channels, out_channels, 1)
+        ]
+        return nn.Sequential(*layers)
+
+    @property
+    def default_init_cfg(self) -> List[dict]:
+        return [
+            dict(type='Normal', layer=['Conv2d'], std=0.001),
+            dict(type='Constant', layer='BatchNorm2d', val=1)
+        ]
+
+    def forward_stages(self, feats: Features) -> Tuple[List[Tensor], Tensor]:
+        """All stages' integer heatmaps and the decimal logits.
+
+        Args:
+            feats (Sequence[Tensor]): Backbone / neck outputs (see class
+                docstring).
+
+        Returns:
+            tuple:
+            - integer_heatmaps (List[Tensor]): S maps (B, K, H, W).
+            - decimal_logits (Tensor): (B, K, Hd, Wd).
+        """
+        feats = list(feats)
+        if self.heatmaps_from_backbone:
+            if len(feats) != self.num_stages + 1:
+                raise ValueError(
+                    f'{self.__class__.__name__} with heatmaps_from_backbone '
+                    f'expects {self.num_stages} heatmaps + 1 feature map, got '
+                    f'{len(feats)} tensors')
+            integer_heatmaps, stream = feats[:-1], feats[-1]
+        else:
+            if len(feats) not in (1, self.num_stages):
+                raise ValueError(
+                    f'{self.__class__.__name__} expects 1 or '
+                    f'{self.num_stages} feature maps, got {len(feats)}')
+            if len(feats) == 1:
+                feats = feats * self.num_stages
+            integer_heatmaps = [
+                layer(feat) for layer, feat in zip(self.heatmap_layers, feats)
+            ]
+            stream = feats[-1]
+        return integer_heatmaps, self.decimal_layers(stream)
+
+    def forward(self, feats: Features) -> Tuple[Tensor, Tensor]:
+        """Last-stage integer heatmaps (B, K, H, W) and decimal logits
+        (B, K, Hd, Wd): what the codec decodes."""
+        integer_heatmaps, decimal_logits = self.forward_stages(feats)
+        return integer_heatmaps[-1], decimal_logits
+
+    def predict(self,
+                feats: Features,
+                batch_data_samples: OptSampleList,
+                test_cfg: ConfigType = {}) -> Predictions:
+        """Predict keypoints in input-image pixels.
+
+        With ``test_cfg['flip_test']``, ``feats`` is ``[feats, feats_flip]``
+        (the second from the horizontally flipped input); the keypoints
+        decoded from the flipped pass are mirrored back, reordered with the
+        dataset's ``flip_indices`` and averaged with the first pass.
+
+        Returns:
+            list[InstanceData] (and list[PixelData] of the last-stage integer
+            heatmaps if ``test_cfg['output_heatmaps']``): ``keypoints``
+            (1, K, 2) and ``keypoint_scores`` (1, K) per sample.
+        """
+        if test_cfg.get('flip_test', False):
+            assert isinstance(feats, list) and len(feats) == 2, \
+                'flip test expects [feats, feats_flip]'
+            outputs = self.forward(feats[0])
+            outputs_flip = self.forward(feats[1])
+            keypoints, scores = self.decoder.decode_torch(*outputs)
+            keypoints_flip, scores_flip = self.decoder.decode_torch(
+                *outputs_flip)
+            flip_indices = batch_data_samples[0].metainfo['flip_indices']
+            input_width = batch_data_samples[0].metainfo['input_size'][0]
+            keypoints_flip = keypoints_flip[:, flip_indices]
+            keypoints_flip[..., 0] = input_width - 1 - keypoints_flip[..., 0]
+            keypoints = (keypoints + keypoints_flip) * 0.5
+            scores = (scores + scores_flip[:, flip_indices]) * 0.5
+            preds = [
+                InstanceData(keypoints=kpts[None], keypoint_scores=score[None])
+                for kpts, score in zip(
+                    to_numpy(keypoints), to_numpy(scores))
+            ]
+            heatmaps = outputs[0]
+        else:
+            outputs = self.forward(feats)
+            preds = self.decode(outputs)
+            heatmaps = outputs[0]
+
+        if test_cfg.get('output_heatmaps', False):
+            return preds, [PixelData(heatmaps=hm) for hm in heatmaps.detach()]
+        return preds
+
+    def loss(self,
+             feats: Features,
+             batch_data_samples: OptSampleList,
+             train_cfg: ConfigType = {}) -> dict:
+        """Integer-heatmap loss over all stages, decimal loss and accuracy.
+
+        Returns:
+            dict: ``loss_heatmap``, ``loss_decimal`` and ``acc_pose`` (PCK of
+            the last stage's integer heatmap argmax).
+        """
+        integer_heatmaps, decimal_logits = self.forward_stages(feats)
+        gt_heatmaps = torch.stack(
+            [d.gt_fields.heatmaps for d in batch_data_samples])
+        gt_decimal = torch.cat([
+            d.gt_instance_labels.decimal_heatmaps for d in batch_data_samples
+        ])
+        keypoint_weights = torch.cat([
+            d.gt_instance_labels.keypoint_weights for d in batch_data_samples
+        ])
+
+        loss_heatmap = sum(
+            weight * self.loss_module(pred, gt_heatmaps, keypoint_weights)
+            for weight, pred in zip(self.stage_weights, integer_heatmaps))
+        loss_decimal = self.decimal_loss_module(decimal_logits, gt_decimal,
+                                                keypoint_weights)
+        losses = dict(loss_heatmap=loss_heatmap, loss_decimal=loss_decimal)
+
+        if train_cfg.get('compute_acc', True):
+            _, avg_acc, _ = pose_pck_accuracy(
+                output=to_numpy(integer_heatmaps[-1]),
+                target=to_numpy(gt_heatmaps),
+                mask=to_numpy(keypoint_weights) > 0)
+            losses['acc_pose'] = torch.tensor(
+                avg_acc, device=gt_heatmaps.device, dtype=torch.float32)
+        return losses
+

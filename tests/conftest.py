@@ -1,0 +1,54 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""Shared fixtures: small generated data, built once per session."""
+import json
+import os.path as osp
+
+import cv2
+import numpy as np
+import pytest
+
+import hih_mmpose  # noqa: F401  (registers the HIH modules)
+from mmpose.utils import register_all_modules
+
+register_all_modules()
+
+
+def write_wflw_like(root: str, num_images: int, seed: int = 0) -> str:
+    """Write a tiny dataset in mmpose's WFLW layout (COCO-style json with
+    ``center``/``scale``, 98 keypoints) with noise images; returns the
+    annotation file path relative to ``root``."""
+    rng = np.random.default_rng(seed)
+    images, annotations = [], []
+    for index in range(num_images):
+        height, width = 180 + 10 * index, 200
+        image = rng.integers(0, 255, (height, width, 3), dtype=np.uint8)
+        file_name = f'{index:04d}.png'
+        cv2.imwrite(osp.join(root, 'images', file_name), image)
+        x0, y0, size = 40., 30., 110.
+        keypoints = np.column_stack([
+            rng.uniform(x0, x0 + size, 98),
+            rng.uniform(y0, y0 + size, 98),
+            np.full(98, 2.)
+        ])
+        images.append(dict(id=index, file_name=file_name, height=height,
+                           width=width))
+        annotations.append(dict(
+            id=index, image_id=index, category_id=1, iscrowd=0,
+            num_keypoints=98, keypoints=keypoints.ravel().tolist(),
+            bbox=[x0, y0, size, size], area=size * size,
+            center=[x0 + size / 2, y0 + size / 2], scale=size / 200))
+    ann_file = 'annotations/face_landmarks_wflw_tiny.json'
+    with open(osp.join(root, ann_file), 'w') as f:
+        json.dump(dict(images=images, annotations=annotations,
+                       categories=[dict(id=1, name='face')]), f)
+    return ann_file
+
+
+@pytest.fixture(scope='session')
+def wflw_like_root(tmp_path_factory):
+    """(data_root, ann_file) of a 4-image WFLW-layout dataset."""
+    root = tmp_path_factory.mktemp('wflw_like')
+    (root / 'images').mkdir()
+    (root / 'annotations').mkdir()
+    ann_file = write_wflw_like(str(root), 4)
+    return str(root), ann_file

@@ -1,0 +1,162 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+from unittest import TestCase
+
+import numpy as np
+import torch
+from torch import nn
+
+from mmpose.registry import KEYPOINT_CODECS, MODELS
+from mmpose.testing import get_packed_inputs
+
+K = 6
+FLIP_INDICES = [1, 0, 3, 2, 4, 5]  # pairs 0-1, 2-3; 4 and 5 self-mapped
+CODEC = dict(type='HIHLabel', input_size=(256, 256), heatmap_size=(64, 64),
+             decimal_size=(8, 8))
+
+
+def packed_inputs(batch_size: int):
+    """mmpose test samples with HIH targets from the real codec."""
+    inputs = get_packed_inputs(
+        batch_size, num_keypoints=K, num_instances=1,
+        input_size=(256, 256), heatmap_size=(64, 64), with_heatmap=True)
+    samples = inputs['data_samples']
+    encoder = KEYPOINT_CODECS.build(CODEC)
+    rng = np.random.default_rng(0)
+    for sample in samples:
+        keypoints = rng.uniform(8, 248, size=(1, K, 2))
+        encoded = encoder.encode(keypoints)
+        sample.gt_fields.heatmaps = torch.from_numpy(encoded['heatmaps'])
+        sample.gt_instance_labels.decimal_heatmaps = torch.from_numpy(
+            encoded['decimal_heatmaps'])
+        sample.gt_instance_labels.keypoint_weights = torch.from_numpy(
+            encoded['keypoint_weights'])
+        sample.set_metainfo(dict(flip_indices=FLIP_INDICES,
+                                 input_size=(256, 256)))
+    return samples
+
+
+class FixedDecimalLogits(nn.Module):
+    """Stands in for the decimal branch: every keypoint peaks at bin
+    (4, 4), the centre of the heatmap cell."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        logits = torch.zeros(x.shape[0], K, 8, 8)
+        logits[:, :, 4, 4] = 1.
+        return logits
+
+
+class TestHIHHead(TestCase):
+
+    def build_head(self, **kwargs) -> nn.Module:
+        cfg = dict(type='HIHHead', in_channels=16, out_channels=K,
+                   num_stages=2, decimal_channels=8, decoder=CODEC)
+        cfg.update(kwargs)
+        head = MODELS.build(cfg)
+        head.init_weights()
+        return head
+
+    def test_loss_with_backbone_heatmaps(self):
+        torch.manual_seed(0)
+        head = self.build_head()
+        feats = (torch.rand(2, K, 64, 64), torch.rand(2, K, 64, 64),
+                 torch.rand(2, 16, 64, 64))
+        samples = packed_inputs(2)
+        losses = head.loss(feats, samples)
+        self.assertEqual(set(losses),
+                         {'loss_heatmap', 'loss_decimal', 'acc_pose'})
+        # integer loss: mean over stages of the weighted MSE
+        gt = torch.stack([s.gt_fields.heatmaps for s in samples])
+        weights = torch.cat(
+            [s.gt_instance_labels.keypoint_weights for s in samples])
+        expected = sum(((f - gt)**2 * weights[..., None, None]).mean()
+                       for f in feats[:2]) / 2
+        torch.testing.assert_close(losses['loss_heatmap'], expected)
+        self.assertGreater(losses['loss_decimal'].item(), 0)
+
+    def test_stage_weights(self):
+        head = self.build_head(stage_weights=[0., 1.])
+        feats = (torch.rand(2, K, 64, 64), torch.rand(2, K, 64, 64),
+                 torch.rand(2, 16, 64, 64))
+        samples = packed_inputs(2)
+        gt = torch.stack([s.gt_fields.heatmaps for s in samples])
+        torch.testing.assert_close(
+            head.loss(feats, samples)['loss_heatmap'],
+            ((feats[1] - gt)**2).mean())
+        with self.assertRaisesRegex(ValueError, 'stage_weights'):
+            self.build_head(stage_weights=[1.])
+
+    def test_predict_and_flip(self):
+        """Flip test mirrors the flipped pass back and swaps left/right."""
+        head = self.build_head()
+        head.decimal_layers = FixedDecimalLogits()
+        cells = np.array([[3, 10], [60, 10], [20, 40], [41, 40], [31, 5],
+                          [32, 63]])
+        heatmaps = torch.zeros(1, K, 64, 64)
+        heatmaps_flip = torch.zeros(1, K, 64, 64)
+        for k, (x, y) in enumerate(cells):
+            heatmaps[0, k, y, x] = 0.8
+            # in the flipped image keypoint k is mirrored and its channel is
+            # the one of its flip partner
+            heatmaps_flip[0, FLIP_INDICES[k], y, 63 - x] = 0.6
+        stream = torch.zeros(1, 16, 64, 64)
+        samples = packed_inputs(1)
+        preds = head.predict((heatmaps, heatmaps, stream), samples)
+        expected = (cells + 0.5) * 4 - 0.5  # cell centres in input pixels
+        np.testing.assert_allclose(preds[0].keypoints[0], expected)
+        np.testing.assert_allclose(preds[0].keypoint_scores[0], [0.8] * K)
+        preds_flip = head.predict(
+            [(heatmaps, heatmaps, stream),
+             (heatmaps_flip, heatmaps_flip, stream)], samples,
+            test_cfg=dict(flip_test=True))
+        np.testing.assert_allclose(preds_flip[0].keypoints[0], expected)
+        np.testing.assert_allclose(preds_flip[0].keypoint_scores[0],
+                                   [0.7] * K, rtol=1e-6)
+        preds, fields = head.predict((heatmaps, heatmaps, stream), samples,
+                                     test_cfg=dict(output_heatmaps=True))
+        self.assertEqual(fields[0].heatmaps.shape, (K, 64, 64))
+
+    def test_plain_feature_backbone(self):
+        """On mmpose's HourglassNet the head predicts heatmaps itself."""
+        torch.manual_seed(0)
+        backbone = MODELS.build(
+            dict(type='HourglassNet', num_stacks=2, downsample_times=4,
+                 stage_channels=(256, 16, 16, 16, 16), stage_blocks=(1, ) * 5,
+                 feat_channel=16))
+        head = self.build_head(heatmaps_from_backbone=False)
+        feats = backbone(torch.randn(2, 3, 256, 256))
+        self.assertEqual(len(feats), 2)
+        samples = packed_inputs(2)
+        losses = head.loss(feats, samples)
+        losses['loss_heatmap'].backward(retain_graph=True)
+        self.assertIsNotNone(head.heatmap_layers[0].weight.grad)
+        (losses['loss_decimal']).backward()
+        self.assertIsNotNone(backbone.stem[0].conv.weight.grad)
+        head.eval()
+        preds = head.predict(feats, samples)
+        self.assertEqual(preds[0].keypoints.shape, (1, K, 2))
+        scores = preds[0].keypoint_scores
+        self.assertTrue(((scores >= 0) & (scores <= 1)).all())
+        # a single feature map (HRNet + neck) serves every stage
+        heatmaps, decimal = head((feats[-1], ))
+        self.assertEqual(heatmaps.shape, (2, K, 64, 64))
+        self.assertEqual(decimal.shape, (2, K, 8, 8))
+
+    def test_decimal_sizes(self):
+        for size, blocks in ((4, 3), (8, 2), (16, 1)):
+            head = self.build_head(decimal_size=size)
+            _, decimal = head(
+                (torch.rand(1, K, 64, 64), torch.rand(1, K, 64, 64),
+                 torch.rand(1, 16, 64, 64)))
+            self.assertEqual(decimal.shape, (1, K, size, size),
+                             f'Failed case: "64x{size}"')
+            self.assertEqual(
+                sum(type(m).__name__ == 'HIHDownBlock'
+                    for m in head.decimal_layers), blocks)
+        for size in (32, 6):
+            with self.assertRaisesRegex(ValueError, 'power of 2'):
+                self.build_head(decimal_size=size)
+
+    def test_wrong_number_of_feats(self):
+        head = self.build_head()
+        with self.assertRaisesRegex(ValueError, '2 heatmaps'):
+            head((torch.rand(1, 16, 64, 64), ))
