@@ -1,12 +1,12 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 """HIH (Heatmap in Heatmap) face alignment as an MMPose plugin.
 
-Importing this package registers the HIH codec, backbone, head and losses
-into mmpose's registries; configs load it with
+Importing this package registers the HIH codec, backbone, head, losses and
+face metrics into mmpose's registries; configs load it with
 ``custom_imports = dict(imports=['hih_mmpose'], allow_failed_imports=False)``.
 """
-from .utils import allow_mmengine_checkpoints  # noqa: I001 (first)
-from . import codecs, models  # noqa: F401
+from . import codecs, evaluation, models  # noqa: F401
+from .utils import allow_mmengine_checkpoints
 from .version import __version__
 
 allow_mmengine_checkpoints()

@@ -1,0 +1,119 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""Face alignment metrics as pure numpy functions.
+
+NME is computed per image, ``mean_k ||pred_k - gt_k|| / d``, with ``d`` a
+distance measured on the ground truth (e.g. between the outer eye corners);
+the dataset NME is the mean over images. FR@t is the fraction of images with
+NME > t; AUC@t is the area under the cumulative error distribution (CED) on
+``[0, t]`` divided by ``t``, integrated with Simpson's rule on a grid of
+``step`` (as PIPNet and the HIH authors compute it).
+"""
+from typing import Optional, Sequence, Tuple
+
+import numpy as np
+from scipy.integrate import simpson
+
+# Landmark groups whose centres define the normalising distance, per dataset
+# and mode: (group a, group b); a group of one index is that landmark.
+NORM_GROUPS = {
+    'wflw': {
+        'inter_ocular': ([60], [72]),
+        'inter_pupil': ([96], [97]),
+    },
+    '300w': {
+        'inter_ocular': ([36], [45]),
+        'inter_pupil': (list(range(36, 42)), list(range(42, 48))),
+    },
+    'cofw': {
+        'inter_ocular': ([8], [9]),
+        'inter_pupil': ([16], [17]),
+    },
+}
+
+
+def group_distance(keypoints: np.ndarray, group_a: Sequence[int],
+                   group_b: Sequence[int]) -> np.ndarray:
+    """Distance between the centres of two landmark groups.
+
+    Args:
+        keypoints (np.ndarray): Keypoints in shape (N, K, 2).
+        group_a (Sequence[int]): Indices of the first group.
+        group_b (Sequence[int]): Indices of the second group.
+
+    Returns:
+        np.ndarray: Distances in shape (N, ).
+    """
+    centre_a = keypoints[:, list(group_a)].mean(axis=1)
+    centre_b = keypoints[:, list(group_b)].mean(axis=1)
+    return np.linalg.norm(centre_a - centre_b, axis=-1)
+
+
+def box_size(bboxes: np.ndarray) -> np.ndarray:
+    """Face size ``sqrt(w * h)`` of (N, 4) xyxy boxes -> (N, )."""
+    width = bboxes[:, 2] - bboxes[:, 0]
+    height = bboxes[:, 3] - bboxes[:, 1]
+    return np.sqrt(width * height)
+
+
+def landmark_errors(pred: np.ndarray, gt: np.ndarray,
+                    norm: np.ndarray) -> np.ndarray:
+    """Normalised point-to-point errors.
+
+    Args:
+        pred (np.ndarray): Predicted keypoints in shape (N, K, 2).
+        gt (np.ndarray): Ground-truth keypoints in shape (N, K, 2).
+        norm (np.ndarray): Normalising distances in shape (N, ).
+
+    Returns:
+        np.ndarray: Errors in shape (N, K).
+    """
+    return np.linalg.norm(pred - gt, axis=-1) / norm[:, None]
+
+
+def per_image_nme(errors: np.ndarray,
+                  mask: Optional[np.ndarray] = None) -> np.ndarray:
+    """Mean normalised error of each image over its (valid) landmarks.
+
+    Args:
+        errors (np.ndarray): Errors in shape (N, K) (see
+            :func:`landmark_errors`).
+        mask (np.ndarray, optional): Valid landmarks in shape (N, K).
+
+    Returns:
+        np.ndarray: NME of each image in shape (N, ).
+    """
+    if mask is None:
+        return errors.mean(axis=1)
+    mask = mask.astype(bool)
+    return (errors * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1)
+
+
+def ced_curve(nmes: np.ndarray, threshold: float = 0.1,
+              step: float = 1e-4) -> Tuple[np.ndarray, np.ndarray]:
+    """Cumulative error distribution on ``[0, threshold]``.
+
+    Args:
+        nmes (np.ndarray): Per-image NME in shape (N, ).
+        threshold (float): Largest error of the curve. Defaults to ``0.1``.
+        step (float): Grid step. Defaults to ``1e-4``.
+
+    Returns:
+        tuple: ``errors`` (M, ) grid from 0 to ``threshold`` inclusive and
+        ``fractions`` (M, ), the fraction of images with NME <= each error.
+    """
+    errors = np.linspace(0., threshold, int(round(threshold / step)) + 1)
+    sorted_nmes = np.sort(nmes)
+    fractions = np.searchsorted(sorted_nmes, errors, side='right') / len(nmes)
+    return errors, fractions
+
+
+def failure_rate(nmes: np.ndarray, threshold: float = 0.1) -> float:
+    """Fraction of images whose NME exceeds ``threshold``."""
+    return float(np.mean(nmes > threshold))
+
+
+def auc(nmes: np.ndarray, threshold: float = 0.1, step: float = 1e-4) -> float:
+    """Area under the CED on ``[0, threshold]`` divided by ``threshold``
+    (Simpson's rule on a grid of ``step``)."""
+    errors, fractions = ced_curve(nmes, threshold, step)
+    return float(simpson(fractions, x=errors) / threshold)

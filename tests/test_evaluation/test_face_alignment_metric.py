@@ -1,0 +1,153 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+import json
+import os.path as osp
+from unittest import TestCase
+
+import numpy as np
+
+from mmpose.registry import METRICS
+from hih_mmpose.evaluation import auc, ced_curve, failure_rate
+
+
+def wflw_face(offset: float, eye_distance: float = 100.) -> np.ndarray:
+    """98 ground-truth landmarks whose outer eye corners (60, 72) are
+    ``eye_distance`` apart, and predictions all shifted by ``offset`` px."""
+    rng = np.random.default_rng(int(offset * 1000))
+    gt = rng.uniform(50, 250, size=(98, 2))
+    gt[60] = [100., 120.]
+    gt[72] = [100. + eye_distance, 120.]
+    pred = gt + [offset * 0.6, offset * 0.8]  # |shift| = offset
+    return pred, gt
+
+
+def data_sample(pred, gt, img_path='img.jpg'):
+    return dict(
+        img_path=img_path,
+        pred_instances=dict(keypoints=pred[None]),
+        gt_instances=dict(
+            keypoints=gt[None],
+            keypoints_visible=np.ones((1, len(gt))),
+            bboxes=np.array([[40., 40., 290., 240.]])))
+
+
+class TestFaceAlignmentMetric(TestCase):
+
+    def setUp(self) -> None:
+        # per-image NME 0.02, 0.05, 0.08, 0.15 (the last one a failure)
+        self.samples = [
+            data_sample(*wflw_face(e * 100), img_path=f'{i}.jpg')
+            for i, e in enumerate((0.02, 0.05, 0.08, 0.15))
+        ]
+
+    def evaluate(self, metric, samples=None):
+        metric.dataset_meta = dict(dataset_name='wflw')
+        metric.process([], samples or self.samples)
+        return metric.compute_metrics(metric.results)
+
+    def test_nme_fr_auc(self):
+        metric = METRICS.build(dict(type='FaceAlignmentMetric'))
+        results = self.evaluate(metric)
+        self.assertAlmostEqual(results['NME'], 0.075, places=9)
+        self.assertAlmostEqual(results['FR@0.1'], 0.25, places=9)
+        # CED is a step function: exact area (0.25 * 0.03 + 0.5 * 0.03 +
+        # 0.75 * 0.02) / 0.1 = 0.375; Simpson on the 1e-4 grid is within
+        # one grid step of the jumps
+        self.assertAlmostEqual(results['AUC@0.1'], 0.375, delta=2e-3)
+
+    def test_functional_exact_values(self):
+        nmes = np.array([0.02, 0.05, 0.08, 0.15])
+        errors, fractions = ced_curve(nmes)
+        self.assertEqual(len(errors), 1001)
+        self.assertEqual(errors[-1], 0.1)
+        self.assertEqual(fractions[199], 0.)  # 0.0199
+        self.assertEqual(fractions[200], 0.25)  # 0.02: NME <= error counts
+        self.assertEqual(fractions[-1], 0.75)
+        self.assertEqual(failure_rate(nmes), 0.25)
+        self.assertEqual(failure_rate(nmes, 0.05), 0.5)
+        # all errors 0: the CED is 1 everywhere, AUC exactly 1
+        self.assertAlmostEqual(auc(np.zeros(3)), 1.0, places=12)
+        # uniform errors on [0, 0.2]: CED x / 0.2, area 0.025, AUC 0.25
+        uniform = np.linspace(0, 0.2, 200001)
+        self.assertAlmostEqual(auc(uniform), 0.25, delta=1e-4)
+
+    def test_normalisations(self):
+        _, gt = wflw_face(6.)
+        gt[96], gt[97] = [120., 125.], [170., 125.]  # pupils 50 px apart
+        pred = gt + [3.6, 4.8]  # 6 px everywhere
+        samples = [data_sample(pred, gt)]
+        results = self.evaluate(
+            METRICS.build(
+                dict(type='FaceAlignmentMetric', norm_mode='inter_pupil')),
+            samples)
+        self.assertAlmostEqual(results['NME'], 6. / 50, places=9)
+        results = self.evaluate(
+            METRICS.build(
+                dict(type='FaceAlignmentMetric', norm_mode='bbox_size')),
+            samples)
+        self.assertAlmostEqual(results['NME'], 6. / np.sqrt(250 * 200),
+                               places=9)
+        results = self.evaluate(
+            METRICS.build(
+                dict(
+                    type='FaceAlignmentMetric',
+                    norm_indices=([60, 72], [96, 97]))), samples)
+        distance = np.linalg.norm((gt[60] + gt[72]) / 2 -
+                                  (gt[96] + gt[97]) / 2)
+        self.assertAlmostEqual(results['NME'], 6. / distance, places=9)
+        with self.assertRaisesRegex(ValueError, 'norm_mode'):
+            METRICS.build(dict(type='FaceAlignmentMetric', norm_mode='iod'))
+
+    def test_invisible_landmarks_and_per_landmark(self):
+        pred, gt = wflw_face(0.)
+        pred[5] += [30., 40.]  # 0.5 NME on landmark 5
+        sample = data_sample(pred, gt)
+        metric = METRICS.build(
+            dict(type='FaceAlignmentMetric', per_landmark=True))
+        results = self.evaluate(metric, [sample])
+        self.assertAlmostEqual(results['NME'], 0.5 / 98, places=9)
+        self.assertAlmostEqual(results['NME/landmark_5'], 0.5, places=9)
+        self.assertEqual(results['NME/landmark_4'], 0.)
+        sample['gt_instances']['keypoints_visible'][0, 5] = 0
+        results = self.evaluate(
+            METRICS.build(dict(type='FaceAlignmentMetric')), [sample])
+        self.assertEqual(results['NME'], 0.)
+
+    def test_subsets_and_ced_files(self):
+        tmp = self.enterContext_tmpdir()
+        # subset file in COCO layout holding faces 1 and 3
+        subset = dict(
+            images=[dict(id=7, file_name='event/1.jpg'),
+                    dict(id=9, file_name='event/3.jpg')],
+            annotations=[
+                dict(image_id=image_id,
+                     keypoints=np.column_stack(
+                         [self.samples[i]['gt_instances']['keypoints'][0],
+                          np.full(98, 2)]).ravel().tolist())
+                for image_id, i in ((7, 1), (9, 3))
+            ])
+        ann_file = osp.join(tmp, 'subset.json')
+        with open(ann_file, 'w') as f:
+            json.dump(subset, f)
+        metric = METRICS.build(
+            dict(type='FaceAlignmentMetric', subsets=dict(hard=ann_file),
+                 ced_dir=osp.join(tmp, 'ced')))
+        results = self.evaluate(metric)
+        self.assertAlmostEqual(results['NME/hard'], 0.1, places=9)
+        self.assertAlmostEqual(results['FR@0.1/hard'], 0.5, places=9)
+        self.assertAlmostEqual(results['NME'], 0.075, places=9)
+        with open(osp.join(tmp, 'ced', 'ced.json')) as f:
+            ced = json.load(f)
+        self.assertEqual(set(ced['curves']), {'all', 'hard'})
+        self.assertEqual(len(ced['nme']), 1001)
+        self.assertEqual(ced['curves']['hard'][-1], 0.5)
+        self.assertTrue(osp.getsize(osp.join(tmp, 'ced', 'ced.png')) > 1000)
+        with self.assertRaises(FileNotFoundError):
+            METRICS.build(
+                dict(type='FaceAlignmentMetric',
+                     subsets=dict(x=osp.join(tmp, 'missing.json'))))
+
+    def enterContext_tmpdir(self) -> str:
+        import tempfile
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        return tmp.name
