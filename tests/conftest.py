@@ -52,3 +52,14 @@ def wflw_like_root(tmp_path_factory):
     (root / 'annotations').mkdir()
     ann_file = write_wflw_like(str(root), 4)
     return str(root), ann_file
+
+
+@pytest.fixture(scope='session')
+def synthetic_root(tmp_path_factory):
+    """Data root of a small synthetic face set (16 train, 8 test faces at
+    128 px) in all three layouts."""
+    from hih_mmpose.datasets import generate_synthetic_dataset
+    root = str(tmp_path_factory.mktemp('synthetic'))
+    generate_synthetic_dataset(root, num_train=16, num_test=8,
+                               image_size=128, seed=0, show_progress=False)
+    return root

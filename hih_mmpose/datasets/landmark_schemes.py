@@ -1,0 +1,79 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""Landmark schemes of the face datasets and mappings between them.
+
+WFLW's 98 landmarks (indices as in the WFLW release and mmpose's
+``wflw.py``; "left" is the image left):
+
+====================  =========================================
+0-32                  face contour, image-left temple -> chin (16) -> right
+33-37 / 38-41         left eyebrow, upper edge outer -> inner, lower edge
+                      inner -> outer
+42-46 / 47-50         right eyebrow, upper edge inner -> outer, lower edge
+                      outer -> inner
+51-54                 nose bridge, top -> tip
+55-59                 nose bottom, left -> right (57 centre)
+60-67                 left eye: 60 outer corner, 61-63 upper lid, 64 inner
+                      corner, 65-67 lower lid
+68-75                 right eye: 68 inner corner, 69-71 upper lid, 72 outer
+                      corner, 73-75 lower lid
+76-87                 outer lips: 76 left corner, 77-81 upper lip, 82 right
+                      corner, 83-87 lower lip
+88-95                 inner lips: 88 left corner, 89-91 upper, 92 right
+                      corner, 93-95 lower
+96, 97                left and right pupil
+====================  =========================================
+"""
+import numpy as np
+
+#: WFLW index of each of the 68 landmarks of the 300W (iBUG) scheme: every
+#: second contour point, the upper eyebrow edges, nose, eye corners and two
+#: points per eyelid, and all lip points.
+WFLW_TO_300W = np.array(
+    list(range(0, 33, 2)) +  # 0-16 contour
+    [33, 34, 35, 36, 37, 42, 43, 44, 45, 46] +  # 17-26 eyebrows
+    [51, 52, 53, 54, 55, 56, 57, 58, 59] +  # 27-35 nose
+    [60, 61, 63, 64, 65, 67] +  # 36-41 left eye
+    [68, 69, 71, 72, 73, 75] +  # 42-47 right eye
+    list(range(76, 96)))  # 48-67 lips
+
+#: WFLW index closest in meaning to each of COFW's 29 landmarks (eyebrow
+#: corners and midpoints, eye corners and lids, pupils, nose wings, tip and
+#: base, mouth corners and lip midpoints, chin).
+WFLW_TO_COFW = np.array([
+    33, 46, 37, 42, 35, 40, 44, 48,  # 0-7 eyebrows
+    60, 72, 64, 68, 62, 66, 70, 74,  # 8-15 eyes
+    96, 97,  # 16-17 pupils
+    55, 59, 54, 57,  # 18-21 nose
+    76, 82, 79, 90, 94, 85,  # 22-27 mouth
+    16,  # 28 chin
+])
+
+
+def wflw_to_300w(keypoints: np.ndarray) -> np.ndarray:
+    """Select the 300W (68-point) scheme from WFLW (98-point) landmarks.
+
+    Args:
+        keypoints (np.ndarray): WFLW landmarks in shape (..., 98, D).
+
+    Returns:
+        np.ndarray: 300W landmarks in shape (..., 68, D).
+    """
+    if keypoints.shape[-2] != 98:
+        raise ValueError('wflw_to_300w expects 98 landmarks, got '
+                         f'{keypoints.shape[-2]}')
+    return keypoints[..., WFLW_TO_300W, :]
+
+
+def wflw_to_cofw(keypoints: np.ndarray) -> np.ndarray:
+    """Select the COFW (29-point) scheme from WFLW (98-point) landmarks.
+
+    Args:
+        keypoints (np.ndarray): WFLW landmarks in shape (..., 98, D).
+
+    Returns:
+        np.ndarray: COFW landmarks in shape (..., 29, D).
+    """
+    if keypoints.shape[-2] != 98:
+        raise ValueError('wflw_to_cofw expects 98 landmarks, got '
+                         f'{keypoints.shape[-2]}')
+    return keypoints[..., WFLW_TO_COFW, :]
