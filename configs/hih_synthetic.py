@@ -45,6 +45,9 @@ model = dict(
         heatmap_size=codec['heatmap_size'],
         decimal_size=codec['decimal_size'],
         decimal_channels=96,
+        loss=dict(type='KeypointMSELoss', use_target_weight=True),
+        decimal_loss=dict(
+            type='SeamlessLoss', use_target_weight=True, loss_weight=0.05),
         decoder=codec),
     test_cfg=dict(flip_test=True))
 

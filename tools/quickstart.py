@@ -1,76 +1,122 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
-"""Show the registered HIH model working end to end on generated inputs.
+"""The whole HIH pipeline on the embedded synthetic faces, on CPU.
 
-Builds HIH-T / S / B from ``configs/hih_wflw.py`` through mmpose's
-registries, prints their sizes, round-trips landmarks through the
-``HIHLabel`` codec and runs one prediction on a random image, all on CPU.
+1. renders the synthetic face set into ``data/synthetic`` (if absent);
+2. trains ``configs/hih_synthetic.py`` with ``tools/train.py``;
+3. evaluates the best checkpoint with ``tools/test.py`` (NME / FR / AUC table,
+   CED curve in ``<work-dir>/ced``);
+4. draws ground truth and predictions of a few test faces into
+   ``<work-dir>/predictions.png``.
 
 Example:
     .venv/bin/python tools/quickstart.py
 """
 import argparse
+import glob
+import json
+import os
 import os.path as osp
+import subprocess
+import sys
 import time
 
+import cv2
 import numpy as np
-import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
 
-from mmpose.registry import KEYPOINT_CODECS, MODELS
-
-CONFIG = osp.join(osp.dirname(osp.abspath(__file__)), '..', 'configs',
-                  'hih_wflw.py')
+REPO = osp.abspath(osp.join(osp.dirname(__file__), '..'))
+CONFIG = osp.join(REPO, 'configs', 'hih_synthetic.py')
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--config', default=CONFIG, help='model config')
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--data-root', default='data/synthetic')
+    parser.add_argument('--work-dir', default='work_dirs/hih_synthetic')
+    parser.add_argument('--num-train', type=int, default=2000)
+    parser.add_argument('--num-test', type=int, default=200)
+    parser.add_argument(
+        '--epochs', type=int, help='override the config\'s max_epochs')
     return parser.parse_args()
+
+
+def run(step: str, command: list) -> None:
+    print(f'\n== {step}\n$ {" ".join(command)}', flush=True)
+    subprocess.run(command, cwd=REPO, check=True)
+
+
+def draw_predictions(checkpoint: str, data_root: str, out_file: str,
+                     count: int = 8) -> None:
+    """Ground truth (green) and prediction (red) on the first test faces."""
+    from mmpose.apis import inference_topdown, init_model
+
+    model = init_model(CONFIG, checkpoint, device='cpu')
+    with open(osp.join(data_root, 'annotations',
+                       'face_landmarks_synthetic_test.json')) as f:
+        coco = json.load(f)
+    tiles = []
+    for image, ann in zip(coco['images'][:count], coco['annotations']):
+        path = osp.join(data_root, 'images', image['file_name'])
+        x, y, w, h = ann['bbox']
+        sample = inference_topdown(
+            model, path, bboxes=np.array([[x, y, x + w, y + h]]))[0]
+        predicted = sample.pred_instances.keypoints[0]
+        truth = np.reshape(ann['keypoints'], (-1, 3))[:, :2]
+        canvas = cv2.resize(cv2.imread(path), None, fx=2, fy=2)
+        for points, colour in ((truth, (0, 255, 0)), (predicted,
+                                                       (0, 0, 255))):
+            for px, py in points * 2:
+                cv2.circle(canvas, (int(round(px)), int(round(py))), 2,
+                           colour, -1, cv2.LINE_AA)
+        tiles.append(canvas)
+    rows = [np.concatenate(tiles[i:i + 4], 1) for i in range(0, count, 4)]
+    cv2.imwrite(out_file, np.concatenate(rows, 0))
 
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)  # imports hih_mmpose (custom_imports)
-    init_default_scope(cfg.default_scope)
-    from hih_mmpose.models import (count_parameters,
-                                   count_published_parameters)
-    torch.manual_seed(args.seed)
-    rng = np.random.default_rng(args.seed)
-
-    print('== HIH models built from', osp.relpath(args.config))
-    print(f'{"model":8}{"stacks":>8}{"params":>14}{"as published":>16}')
-    for name, stacks in (('HIH-T', 1), ('HIH-S', 2), ('HIH-B', 4)):
-        model_cfg = cfg.model.copy()
-        model_cfg.backbone = dict(model_cfg.backbone, num_stacks=stacks)
-        model_cfg.head = dict(model_cfg.head, num_stages=stacks)
-        model = MODELS.build(model_cfg)
-        print(f'{name:8}{stacks:>8}{count_parameters(model):>14,}'
-              f'{count_published_parameters(model):>16,}')
-
-    codec = KEYPOINT_CODECS.build(cfg.codec)
-    keypoints = rng.uniform(2, 253, size=(1, 98, 2))
-    encoded = codec.encode(keypoints)
-    decoded, _ = codec.decode(encoded['heatmaps'],
-                              encoded['decimal_heatmaps'])
-    error = np.abs(decoded - keypoints).max()
-    print(f'\n== HIHLabel round trip of 98 random landmarks: max error '
-          f'{error:.4f} input px (bound: stride / 16 = '
-          f'{codec.stride / 16:.4f})')
-
-    model.eval()
-    image = torch.rand(1, 3, 256, 256)
-    with torch.no_grad():
-        start = time.perf_counter()
-        heatmaps, decimal = model(image, None, mode='tensor')
-        elapsed = time.perf_counter() - start
-        keypoints, scores = codec.decode_torch(heatmaps, decimal)
-    print(f'\n== HIH-B forward on one 256x256 image: {elapsed * 1000:.0f} ms;'
-          f' integer heatmaps {tuple(heatmaps.shape)}, decimal logits '
-          f'{tuple(decimal.shape)} -> keypoints {tuple(keypoints.shape)}, '
-          f'scores in [{scores.min():.2f}, {scores.max():.2f}] '
-          '(untrained weights)')
+    start = time.time()
+    python = sys.executable
+    ann_file = osp.join(args.data_root, 'annotations',
+                        'face_landmarks_synthetic_train.json')
+    if not osp.isfile(osp.join(REPO, ann_file)):
+        run('1/4 render the synthetic faces', [
+            python, 'tools/dataset_converters/generate_synthetic_faces.py',
+            '--out-dir', args.data_root, '--num-train',
+            str(args.num_train), '--num-test',
+            str(args.num_test)
+        ])
+    else:
+        print(f'== 1/4 synthetic faces already in {args.data_root}')
+    options = [f'{loader}_dataloader.dataset.data_root={args.data_root}'
+               for loader in ('train', 'val', 'test')]
+    if args.epochs:
+        options.append(f'train_cfg.max_epochs={args.epochs}')
+    train_start = time.time()
+    run('2/4 train HIH on CPU', [
+        python, 'tools/train.py', CONFIG, '--work-dir', args.work_dir,
+        '--cfg-options', *options
+    ])
+    train_time = time.time() - train_start
+    best = sorted(glob.glob(osp.join(REPO, args.work_dir, 'best_NME_*.pth')),
+                  key=osp.getmtime)[-1]
+    metrics_file = osp.join(args.work_dir, 'test_metrics.json')
+    run('3/4 evaluate the best checkpoint', [
+        python, 'tools/test.py', CONFIG, best, '--work-dir', args.work_dir,
+        '--out', metrics_file, '--cfg-options', *options
+    ])
+    print('\n== 4/4 draw predictions', flush=True)
+    figure = osp.join(REPO, args.work_dir, 'predictions.png')
+    draw_predictions(best, osp.join(REPO, args.data_root), figure)
+    with open(osp.join(REPO, metrics_file)) as f:
+        metrics = json.load(f)
+    print(f'\nDone in {(time.time() - start) / 60:.1f} min (training '
+          f'{train_time / 60:.1f} min) on {os.cpu_count()} CPU cores.\n'
+          f'Synthetic test set: NME {100 * metrics["NME"]:.2f} %, '
+          f'FR@0.1 {100 * metrics["FR@0.1"]:.2f} %, '
+          f'AUC@0.1 {metrics["AUC@0.1"]:.4f}\n'
+          f'checkpoint:  {osp.relpath(best, REPO)}\n'
+          f'CED curve:   {osp.join(args.work_dir, "ced", "ced.png")}\n'
+          f'predictions: {osp.relpath(figure, REPO)} '
+          '(green: ground truth, red: HIH)')
 
 
 if __name__ == '__main__':

@@ -4,9 +4,11 @@ from .landmark_schemes import (WFLW_TO_300W, WFLW_TO_COFW, wflw_to_300w,
                                wflw_to_cofw)
 from .synthetic_dataset import SYNTHETIC_ANN_FILES, generate_synthetic_dataset
 from .synthetic_faces import face_template, render_face
+from .transforms import RandomGaussianBlur, RandomOcclusion
 
 __all__ = [
     'face_annotation', 'write_coco', 'WFLW_TO_300W', 'WFLW_TO_COFW',
     'wflw_to_300w', 'wflw_to_cofw', 'SYNTHETIC_ANN_FILES',
-    'generate_synthetic_dataset', 'face_template', 'render_face'
+    'generate_synthetic_dataset', 'face_template', 'render_face',
+    'RandomGaussianBlur', 'RandomOcclusion'
 ]
