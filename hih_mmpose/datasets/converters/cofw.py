@@ -1,0 +1,109 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""COFW release (``COFW_{train,test}_color.mat``) -> mmpose layout.
+
+A .mat file holds the images (``IsTr`` / ``IsT``, a cell array of HxW or
+HxWx3 uint8), the landmarks (``phisTr`` / ``phisT``, N x 87: 29 x, 29 y, 29
+occlusion flags, 1-based) and face boxes (``bboxesTr`` / ``bboxesT``,
+N x 4: x, y, w, h). The release files are MATLAB v7.3 (HDF5, read with
+h5py); older-format files are read with scipy. Occluded landmarks are
+written with COCO flag 1, visible ones with 2.
+"""
+import os
+import os.path as osp
+from typing import Dict, List, Tuple
+
+import cv2
+import numpy as np
+
+from ..coco_layout import face_annotation, write_coco
+from .crops import crop_center_scale, landmark_box
+
+KEYS = dict(train=('IsTr', 'phisTr', 'bboxesTr'),
+            test=('IsT', 'phisT', 'bboxesT'))
+
+
+def _read_hdf5(path: str, keys) -> Tuple[List[np.ndarray], np.ndarray]:
+    import h5py
+    with h5py.File(path, 'r') as f:
+        images = [np.array(f[ref]).T for ref in np.array(f[keys[0]]).ravel()]
+        return images, np.array(f[keys[1]]).T
+
+
+def read_cofw_mat(path: str,
+                  split: str) -> Tuple[List[np.ndarray], np.ndarray]:
+    """Images and (N, 87) landmark rows of a COFW .mat file.
+
+    Raises:
+        FileNotFoundError: If the file does not exist.
+        ValueError: If it lacks the split's variables or they disagree.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'COFW file {path} does not exist')
+    keys = KEYS[split]
+    import h5py
+    try:
+        if h5py.is_hdf5(path):  # MATLAB v7.3
+            images, phis = _read_hdf5(path, keys)
+        else:
+            from scipy.io import loadmat
+            content = loadmat(path)
+            images = [np.asarray(im) for im in content[keys[0]].ravel()]
+            phis = np.asarray(content[keys[1]], np.float64)
+    except KeyError as error:
+        raise ValueError(f'{path} has no variable {error} of the COFW '
+                         f'{split} split') from None
+    if phis.ndim != 2 or phis.shape[1] != 87:
+        raise ValueError(f'{path}: {keys[1]} must be N x 87 (29 x, 29 y, '
+                         f'29 occlusion), got {phis.shape}')
+    if len(images) != len(phis):
+        raise ValueError(f'{path}: {len(images)} images but {len(phis)} '
+                         'landmark rows')
+    if not np.isfinite(phis).all():
+        raise ValueError(f'{path}: non-finite landmark value')
+    return images, phis
+
+
+def convert_cofw(mat_file: str,
+                 split: str,
+                 data_root: str,
+                 crop: str = 'mmpose') -> Dict[str, str]:
+    """Write ``images/<split>/NNNNNN.png`` and ``annotations/cofw_<split>
+    .json`` under ``data_root``.
+
+    Args:
+        mat_file (str): ``COFW_train_color.mat`` or ``COFW_test_color.mat``.
+        split (str): ``'train'`` or ``'test'``.
+        data_root (str): Output folder.
+        crop (str): ``'mmpose'`` or ``'published'`` box. Defaults to
+            ``'mmpose'``.
+
+    Returns:
+        dict: ``{split: annotation file}``.
+    """
+    if split not in KEYS:
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    images, phis = read_cofw_mat(mat_file, split)
+    os.makedirs(osp.join(data_root, 'images', split), exist_ok=True)
+    image_infos, annotations = [], []
+    for index, (image, row) in enumerate(zip(images, phis)):
+        image = np.asarray(image, np.uint8)
+        if image.ndim == 3:
+            image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+        file_name = f'{split}/{index + 1:06d}.png'
+        cv2.imwrite(osp.join(data_root, 'images', file_name), image)
+        image_infos.append(dict(id=index, file_name=file_name,
+                                width=image.shape[1], height=image.shape[0]))
+        points = np.column_stack([row[:29], row[29:58]]) - 1
+        visible = row[58:87] == 0
+        box = landmark_box(points)
+        annotation = face_annotation(index, index, points, visible, box=box)
+        center, scale = crop_center_scale(box, crop, points)
+        annotation.update(center=center.tolist(), scale=scale)
+        if crop == 'published':  # COFWDataset reads the box, not center
+            side = scale * 200
+            annotation['bbox'] = [float(center[0] - side / 2),
+                                  float(center[1] - side / 2), side, side]
+        annotations.append(annotation)
+    path = osp.join(data_root, 'annotations', f'cofw_{split}.json')
+    write_coco(path, image_infos, annotations)
+    return {split: path}
