@@ -1,8 +1,12 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 """Helpers shared by ``tools/train.py`` and ``tools/test.py``."""
+import argparse
+import os
+import os.path as osp
+
 import torch
 import torch.distributed as dist
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 
 def prepare_cpu_distributed(cfg: Config, launcher: str) -> None:
@@ -30,3 +34,46 @@ def prepare_cpu_distributed(cfg: Config, launcher: str) -> None:
             type='MMDistributedDataParallel', device_ids=None)
     if not dist.is_initialized():
         dist.init_process_group(backend='gloo')
+
+
+def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments shared by ``tools/train.py`` and ``tools/test.py``."""
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--show-dir',
+        help='save visualisations into work_dir/timestamp/show_dir')
+    parser.add_argument('--show', action='store_true', help='show results')
+    parser.add_argument(
+        '--interval', type=int, default=1, help='visualisation interval')
+    parser.add_argument(
+        '--wait-time', type=float, default=1, help='display time (s)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, key=value pairs')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def merge_runner_arguments(cfg: Config, args: argparse.Namespace) -> None:
+    """Apply the arguments of :func:`add_runner_arguments` (but
+    ``--cfg-options``, which the tools apply last) to ``cfg`` in place."""
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    cfg.launcher = args.launcher
+    if args.show or args.show_dir:
+        hook = cfg.default_hooks.visualization
+        hook.update(enable=True, show=args.show, interval=args.interval,
+                    wait_time=args.wait_time)
+        if args.show_dir:
+            hook.out_dir = args.show_dir

@@ -1,4 +1,5 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
+import glob
 import os.path as osp
 import subprocess
 import sys
@@ -80,3 +81,37 @@ def test_topdown_estimator_loss_and_predict(wflw_like_root):
         # the box x 1.25 around (95, 85), side 137.5)
         centre = np.array([95., 85.])
         assert np.all(np.abs(keypoints[0] - centre) <= 137.5 / 2 + 1)
+
+
+EXPECTED = {
+    # config: (dataset, keypoints, stacks)
+    'hih_wflw.py': ('WFLWDataset', 98, 4),
+    'hih-t_hg1_1xb16-60e_wflw-256x256.py': ('WFLWDataset', 98, 1),
+    'hih-s_hg2_1xb16-60e_wflw-256x256.py': ('WFLWDataset', 98, 2),
+    'hih-b_hg4_1xb16-60e_wflw-256x256.py': ('WFLWDataset', 98, 4),
+    'hih_cofw.py': ('COFWDataset', 29, 4),
+    'hih_300w.py': ('Face300WDataset', 68, 4),
+    'hih_synthetic.py': ('WFLWDataset', 98, 2),
+}
+
+
+def test_every_config_is_consistent():
+    """Each config's dataset, keypoint numbers, stacks and codec agree."""
+    config_dir = osp.dirname(CONFIG)
+    found = {osp.basename(p) for p in glob.glob(osp.join(config_dir, '*.py'))}
+    assert found == set(EXPECTED)
+    for name, (dataset, keypoints, stacks) in EXPECTED.items():
+        cfg = Config.fromfile(osp.join(config_dir, name))
+        assert cfg.dataset_type == dataset, name
+        assert cfg.data_mode == 'topdown', name
+        for loader in (cfg.train_dataloader, cfg.val_dataloader,
+                       cfg.test_dataloader):
+            assert loader.dataset.type == dataset, name
+        assert cfg.model.backbone.num_keypoints == keypoints, name
+        assert cfg.model.head.out_channels == keypoints, name
+        assert cfg.model.backbone.num_stacks == stacks, name
+        assert cfg.model.head.num_stages == stacks, name
+        assert cfg.model.head.decoder.input_size == cfg.codec.input_size
+        assert all(step.get('type') != 'GenerateTarget'
+                   for step in cfg.val_dataloader.dataset.pipeline), name
+        assert cfg.default_hooks.checkpoint.save_best == 'NME', name
