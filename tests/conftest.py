@@ -12,6 +12,8 @@ from mmpose.utils import register_all_modules
 
 register_all_modules()
 
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
 
 def write_wflw_like(root: str, num_images: int, seed: int = 0) -> str:
     """Write a tiny dataset in mmpose's WFLW layout (COCO-style json with
@@ -63,3 +65,28 @@ def synthetic_root(tmp_path_factory):
     generate_synthetic_dataset(root, num_train=16, num_test=8,
                                image_size=128, seed=0, show_progress=False)
     return root
+
+
+@pytest.fixture(scope='session')
+def tiny_hih(tmp_path_factory, synthetic_root):
+    """(config file, checkpoint) of a narrow HIH trained for one epoch on
+    the small synthetic set (configs/hih_synthetic.py, shrunk)."""
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+    work_dir = tmp_path_factory.mktemp('tiny_hih')
+    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'hih_synthetic.py'))
+    cfg.model.backbone.update(num_stacks=1, channels=32)
+    cfg.model.head.update(num_stages=1, in_channels=32, decimal_channels=32)
+    for loader in (cfg.train_dataloader, cfg.val_dataloader):
+        loader.update(num_workers=0, persistent_workers=False)
+        loader.dataset.data_root = synthetic_root
+    cfg.train_dataloader.batch_size = 4
+    cfg.test_dataloader = cfg.val_dataloader
+    cfg.train_cfg = dict(by_epoch=True, max_epochs=1, val_interval=1)
+    cfg.param_scheduler = []
+    cfg.work_dir = str(work_dir)
+    cfg.randomness = dict(seed=0)
+    Runner.from_cfg(cfg).train()
+    config_file = str(work_dir / 'tiny_hih.py')
+    cfg.dump(config_file)
+    return config_file, str(work_dir / 'epoch_1.pth')

@@ -1,5 +1,6 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 from .backbones import *  # noqa: F401,F403
+from .detectors import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .utils import *  # noqa: F401,F403

@@ -1,0 +1,193 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""Face landmarks on an image, a folder, a video file or a webcam.
+
+Examples:
+    # an image, the offline Haar face detector, drawing + JSON into outputs/
+    .venv/bin/python demo/face_demo.py photo.jpg \
+        --config configs/hih_wflw.py --checkpoint hih_wflw.pth \
+        --out-dir outputs
+    # a video with temporal smoothing, a folder, the webcam (device 0)
+    .venv/bin/python demo/face_demo.py clip.mp4 ... --smooth 0.5
+    .venv/bin/python demo/face_demo.py photos/ ...
+    .venv/bin/python demo/face_demo.py 0 ... --show
+
+Outputs in --out-dir: the drawn image(s) or video, and predictions.json
+(per image or frame: a list of faces with bbox, bbox_score, keypoints and
+keypoint_scores, in image pixels).
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+from typing import Dict, Iterator, List, Optional, Tuple
+
+import cv2
+import numpy as np
+from tqdm import tqdm
+
+from hih_mmpose.apis import FaceLandmarker
+
+IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff')
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('input', help='image, folder, video or webcam index')
+    parser.add_argument('--config', default='configs/hih_wflw.py')
+    parser.add_argument('--checkpoint', help='trained HIH weights')
+    parser.add_argument(
+        '--detector',
+        default='haar',
+        help="'haar', 'whole_image' or an mmdet detector config")
+    parser.add_argument('--detector-weights')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--out-dir', help='where drawings and JSON go')
+    parser.add_argument('--show', action='store_true', help='show a window')
+    parser.add_argument('--bbox-thr', type=float, default=0.3)
+    parser.add_argument(
+        '--kpt-thr', type=float, default=0.,
+        help='draw landmarks whose score is at least this')
+    parser.add_argument(
+        '--smooth', type=float, default=0.,
+        help='video: weight of the previous frame in an exponential moving '
+        'average of each face\'s landmarks (0 = off, < 1)')
+    return parser.parse_args()
+
+
+def draw(image: np.ndarray, faces: List[dict], kpt_thr: float) -> np.ndarray:
+    canvas = image.copy()
+    radius = max(1, int(round(max(image.shape[:2]) / 400)))
+    for face in faces:
+        x1, y1, x2, y2 = (int(round(v)) for v in face['bbox'])
+        cv2.rectangle(canvas, (x1, y1), (x2, y2), (0, 255, 0), radius)
+        for (x, y), score in zip(face['keypoints'], face['keypoint_scores']):
+            if score >= kpt_thr:
+                cv2.circle(canvas, (int(round(x)), int(round(y))), radius,
+                           (0, 0, 255), -1, cv2.LINE_AA)
+    return canvas
+
+
+def to_json(faces: List[dict]) -> List[dict]:
+    return [
+        dict(bbox=np.asarray(face['bbox']).tolist(),
+             bbox_score=float(face['bbox_score']),
+             keypoints=np.asarray(face['keypoints']).tolist(),
+             keypoint_scores=np.asarray(face['keypoint_scores']).tolist())
+        for face in faces
+    ]
+
+
+class Smoother:
+    """Exponential moving average of landmarks, faces matched between
+    frames by nearest box centre."""
+
+    def __init__(self, weight: float) -> None:
+        if not 0 <= weight < 1:
+            raise ValueError(f'--smooth must be in [0, 1), got {weight}')
+        self.weight = weight
+        self.previous: List[dict] = []
+
+    def __call__(self, faces: List[dict]) -> List[dict]:
+        if self.weight == 0:
+            return faces
+        for face in faces:
+            centre = (face['bbox'][:2] + face['bbox'][2:]) / 2
+            best, best_distance = None, np.inf
+            for old in self.previous:
+                distance = np.linalg.norm(
+                    (old['bbox'][:2] + old['bbox'][2:]) / 2 - centre)
+                size = old['bbox'][2] - old['bbox'][0]
+                if distance < best_distance and distance < 0.5 * size:
+                    best, best_distance = old, distance
+            if best is not None:
+                face['keypoints'] = self.weight * best['keypoints'] + (
+                    1 - self.weight) * face['keypoints']
+        self.previous = faces
+        return faces
+
+
+def frames(source: str) -> Tuple[Iterator[Tuple[str, np.ndarray]],
+                                 Optional[int], Optional[cv2.VideoCapture]]:
+    """(name, BGR frame) pairs of a folder, an image, a video or a webcam,
+    the number of frames if known, and the capture if any."""
+    if osp.isdir(source):
+        names = sorted(n for n in os.listdir(source)
+                       if n.lower().endswith(IMAGE_SUFFIXES))
+
+        def read_folder():
+            for name in names:
+                image = cv2.imread(osp.join(source, name))
+                if image is None:
+                    tqdm.write(f'skipping unreadable image {name}')
+                    continue
+                yield name, image
+
+        return read_folder(), len(names), None
+    if source.lower().endswith(IMAGE_SUFFIXES):
+        image = cv2.imread(source)
+        if image is None:
+            raise FileNotFoundError(f'cannot read image {source}')
+        return iter([(osp.basename(source), image)]), 1, None
+    capture = cv2.VideoCapture(int(source) if source.isdigit() else source)
+    if not capture.isOpened():
+        raise FileNotFoundError(f'cannot open video or webcam {source}')
+    count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) or None
+
+    def read_video():
+        index = 0
+        while True:
+            ok, frame = capture.read()
+            if not ok:  # end of file, or a stream that ended early
+                return
+            yield f'{index:06d}', frame
+            index += 1
+
+    return read_video(), count, capture
+
+
+def main() -> None:
+    args = parse_args()
+    landmarker = FaceLandmarker(args.config, args.checkpoint, args.detector,
+                                args.detector_weights, args.device,
+                                args.bbox_thr)
+    stream, count, capture = frames(args.input)
+    smoother = Smoother(args.smooth)
+    predictions: Dict[str, list] = {}
+    writer = None
+    if args.out_dir:
+        os.makedirs(args.out_dir, exist_ok=True)
+    for name, frame in tqdm(stream, total=count, unit='frame'):
+        faces = smoother(landmarker(frame))
+        predictions[name] = to_json(faces)
+        canvas = draw(frame, faces, args.kpt_thr)
+        if args.out_dir and capture is None:
+            cv2.imwrite(osp.join(args.out_dir, name), canvas)
+        elif args.out_dir:
+            if writer is None:
+                fps = capture.get(cv2.CAP_PROP_FPS) or 25
+                writer = cv2.VideoWriter(
+                    osp.join(args.out_dir, 'video.mp4'),
+                    cv2.VideoWriter_fourcc(*'mp4v'), fps,
+                    canvas.shape[1::-1])
+            writer.write(canvas)
+        if args.show:
+            cv2.imshow('hih_mmpose', canvas)
+            if cv2.waitKey(1 if capture is not None else 0) & 0xFF in (
+                    ord('q'), 27):
+                break
+    if writer is not None:
+        writer.release()
+    if capture is not None:
+        capture.release()
+    if args.out_dir:
+        with open(osp.join(args.out_dir, 'predictions.json'), 'w') as f:
+            json.dump(predictions, f)
+    faces_found = sum(len(faces) for faces in predictions.values())
+    print(f'{len(predictions)} image(s)/frame(s), {faces_found} face(s)'
+          + (f'; results in {args.out_dir}' if args.out_dir else ''),
+          file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,127 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+import os.path as osp
+from typing import Dict, List, Optional, Union
+
+import cv2
+import numpy as np
+
+ImageType = Union[str, np.ndarray]
+
+
+def load_image(image: ImageType) -> np.ndarray:
+    """Read an image path or accept an array; return BGR uint8 (H, W, 3).
+
+    Gray (H, W) and BGRA (H, W, 4) arrays are converted.
+
+    Raises:
+        FileNotFoundError: For a path that does not exist.
+        ValueError: For a file that is not a readable image or an array of
+            another shape.
+    """
+    if isinstance(image, str):
+        if not osp.isfile(image):
+            raise FileNotFoundError(f'image {image} does not exist')
+        array = cv2.imread(image, cv2.IMREAD_UNCHANGED)
+        if array is None:
+            raise ValueError(f'{image} is not a readable image')
+        image = array
+    image = np.asarray(image)
+    if image.dtype != np.uint8:
+        raise ValueError(f'expected a uint8 image, got {image.dtype}')
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.ndim == 3 and image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    if image.ndim == 3 and image.shape[2] == 3:
+        return image
+    raise ValueError(f'expected an (H, W), (H, W, 3) or (H, W, 4) image, '
+                     f'got shape {image.shape}')
+
+
+class FaceLandmarker:
+    """Image in, faces out: face detection + HIH landmarks in one call.
+
+    Example (not run: needs a trained checkpoint)::
+
+        landmarker = FaceLandmarker('configs/hih_wflw.py', 'hih_wflw.pth')
+        faces = landmarker('face.jpg')  # [dict(bbox, keypoints, ...)]
+
+    Args:
+        config (str): HIH pose config (e.g. ``configs/hih_wflw.py``).
+        checkpoint (str, optional): Its trained weights (trusted file).
+        detector (str): ``'haar'`` (OpenCV's cascade, no weights needed),
+            ``'whole_image'`` (the image is one face crop) or an mmdet
+            detector config file. Defaults to ``'haar'``.
+        detector_weights (str, optional): Weights of an mmdet detector.
+        device (str): ``'cpu'`` or ``'cuda:0'`` ... Defaults to ``'cpu'``.
+        bbox_thr (float): Minimum detection score. Defaults to ``0.3``.
+    """
+
+    def __init__(self,
+                 config: str,
+                 checkpoint: Optional[str] = None,
+                 detector: str = 'haar',
+                 detector_weights: Optional[str] = None,
+                 device: str = 'cpu',
+                 bbox_thr: float = 0.3) -> None:
+        from mmpose.apis import init_model
+        if checkpoint is not None and not osp.isfile(checkpoint):
+            raise FileNotFoundError(f'checkpoint {checkpoint} not found')
+        self.model = init_model(config, checkpoint, device=device)
+        self.bbox_thr = bbox_thr
+        self.detector_name = detector
+        if detector == 'haar':
+            from ..models.detectors import HaarCascadeFaceDetector
+            self.detector = HaarCascadeFaceDetector()
+        elif detector in ('whole_image', 'whole-image'):
+            self.detector = None
+        elif osp.isfile(detector):
+            from mmdet.apis import DetInferencer
+            self.detector = DetInferencer(
+                model=detector, weights=detector_weights, device=device,
+                show_progress=False)
+        else:
+            raise ValueError("detector must be 'haar', 'whole_image' or an "
+                             f'mmdet config file, got {detector!r}')
+
+    def detect(self, image: np.ndarray) -> np.ndarray:
+        """Face boxes (N, 5): x1, y1, x2, y2, score (BGR image in)."""
+        height, width = image.shape[:2]
+        if self.detector is None:
+            return np.array([[0, 0, width, height, 1.]], np.float32)
+        if self.detector_name == 'haar':
+            bboxes, scores = self.detector.detect(image)
+        else:
+            instances = self.detector(
+                image, return_datasamples=True)['predictions'][0]
+            instances = instances.pred_instances.cpu().numpy()
+            keep = instances.labels == 0
+            bboxes, scores = instances.bboxes[keep], instances.scores[keep]
+        boxes = np.column_stack([bboxes, scores]).astype(np.float32)
+        return boxes[boxes[:, 4] >= self.bbox_thr].reshape(-1, 5)
+
+    def __call__(self, image: ImageType) -> List[Dict[str, np.ndarray]]:
+        """Detect the faces of one image and their landmarks.
+
+        Args:
+            image (str | np.ndarray): Path or BGR / gray / BGRA uint8 array.
+
+        Returns:
+            list[dict]: one dict per face, ``bbox`` (4, ) xyxy,
+            ``bbox_score`` float, ``keypoints`` (K, 2) and
+            ``keypoint_scores`` (K, ) in image pixels; empty if no face was
+            found.
+        """
+        from mmpose.apis import inference_topdown
+        image = load_image(image)
+        boxes = self.detect(image)
+        if not len(boxes):
+            return []
+        samples = inference_topdown(self.model, image, bboxes=boxes[:, :4],
+                                    bbox_format='xyxy')
+        return [
+            dict(bbox=box[:4], bbox_score=float(box[4]),
+                 keypoints=sample.pred_instances.keypoints[0],
+                 keypoint_scores=sample.pred_instances.keypoint_scores[0])
+            for box, sample in zip(boxes, samples)
+        ]

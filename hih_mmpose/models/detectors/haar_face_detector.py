@@ -1,0 +1,117 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+import os.path as osp
+from typing import List, Optional, Tuple, Union
+
+import cv2
+import numpy as np
+import torch
+from mmdet.models.detectors.base import BaseDetector
+from mmdet.registry import MODELS as MMDET_MODELS
+from mmdet.structures import OptSampleList, SampleList
+from mmengine.structures import InstanceData
+from torch import Tensor
+
+
+@MMDET_MODELS.register_module()
+class HaarCascadeFaceDetector(BaseDetector):
+    """OpenCV's Haar cascade face detector as an mmdet detector.
+
+    It needs no weights and no download: the cascades ship inside
+    opencv-python 4.x (``cv2.data.haarcascades``). Use it where a trained
+    face detector is not at hand, e.g. through ``MMPoseInferencer(...,
+    det_model='configs/detectors/haar_face.py', det_cat_ids=[0])``.
+    It finds frontal and moderately turned faces; for profiles, small faces
+    or clutter use a trained detector (YOLOX / RTMDet).
+
+    Boxes are (x1, y1, x2, y2) in the input image, label 0; the score is the
+    sigmoid of the cascade's level weight (its confidence).
+
+    Args:
+        cascade (str): Cascade file name in ``cv2.data.haarcascades`` or a
+            path. Defaults to ``'haarcascade_frontalface_default.xml'``.
+        scale_factor (float): Image pyramid step. Defaults to ``1.1``.
+        min_neighbors (int): Overlapping detections needed to keep a face.
+            Defaults to ``5``.
+        min_size (tuple): Smallest face (w, h) in pixels.
+            Defaults to ``(24, 24)``.
+        data_preprocessor (dict, optional): mmdet data preprocessor config.
+            Defaults to ``DetDataPreprocessor`` (no normalisation).
+        init_cfg (dict, optional): Unused (nothing to initialise).
+    """
+
+    def __init__(self,
+                 cascade: str = 'haarcascade_frontalface_default.xml',
+                 scale_factor: float = 1.1,
+                 min_neighbors: int = 5,
+                 min_size: Tuple[int, int] = (24, 24),
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='mmdet.DetDataPreprocessor')
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        path = cascade if osp.isfile(cascade) else osp.join(
+            cv2.data.haarcascades, cascade)
+        self.classifier = cv2.CascadeClassifier(path)
+        if self.classifier.empty():
+            raise FileNotFoundError(
+                f'{self.__class__.__name__}: cannot load cascade {cascade} '
+                f'(looked at {path})')
+        self.scale_factor = scale_factor
+        self.min_neighbors = min_neighbors
+        self.min_size = tuple(min_size)
+        # a parameter so that mmengine finds a device and dtype
+        self.register_buffer('_dummy', torch.zeros(1), persistent=False)
+
+    def detect(self, image: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Faces of one BGR or gray uint8 image (H, W[, 3]).
+
+        Returns:
+            tuple: ``bboxes`` (N, 4) xyxy float32 and ``scores`` (N, ).
+        """
+        gray = image if image.ndim == 2 else cv2.cvtColor(
+            image, cv2.COLOR_BGR2GRAY)
+        gray = cv2.equalizeHist(gray)
+        boxes, _, weights = self.classifier.detectMultiScale3(
+            gray,
+            scaleFactor=self.scale_factor,
+            minNeighbors=self.min_neighbors,
+            minSize=self.min_size,
+            outputRejectLevels=True)
+        boxes = np.asarray(boxes, np.float32).reshape(-1, 4)
+        boxes[:, 2:] += boxes[:, :2]
+        scores = 1 / (1 + np.exp(-np.asarray(weights, np.float32).ravel()))
+        return boxes, scores.reshape(-1)
+
+    def predict(self,
+                batch_inputs: Tensor,
+                batch_data_samples: SampleList,
+                rescale: bool = True) -> SampleList:
+        """Detect faces in a batch (B, C, H, W) of BGR images (0-255)."""
+        images = batch_inputs.detach().clamp(0, 255).byte().cpu().numpy()
+        for image, sample in zip(images, batch_data_samples):
+            bboxes, scores = self.detect(
+                np.ascontiguousarray(image.transpose(1, 2, 0)))
+            if rescale and 'scale_factor' in sample.metainfo:
+                bboxes /= np.tile(sample.metainfo['scale_factor'], 2)
+            sample.pred_instances = InstanceData(
+                bboxes=torch.from_numpy(bboxes),
+                scores=torch.from_numpy(scores),
+                labels=torch.zeros(len(bboxes), dtype=torch.long))
+        return batch_data_samples
+
+    def loss(self, batch_inputs: Tensor,
+             batch_data_samples: SampleList) -> Union[dict, list]:
+        raise NotImplementedError(
+            f'{self.__class__.__name__} is not trainable')
+
+    def _forward(self,
+                 batch_inputs: Tensor,
+                 batch_data_samples: OptSampleList = None) -> List[Tensor]:
+        raise NotImplementedError(
+            f'{self.__class__.__name__} has no tensor output; use predict')
+
+    def extract_feat(self, batch_inputs: Tensor) -> Tensor:
+        raise NotImplementedError(
+            f'{self.__class__.__name__} extracts no features')
+

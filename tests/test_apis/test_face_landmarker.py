@@ -1,0 +1,94 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""Inference on a real photograph: mmpose's MMPoseInferencer with the HIH
+config and the offline Haar face detector, and the one-call API."""
+import json
+import os.path as osp
+
+import cv2
+import matplotlib.cbook as cbook
+import numpy as np
+import pytest
+
+from mmpose.apis import MMPoseInferencer
+from hih_mmpose.apis import FaceLandmarker, load_image
+
+REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
+HAAR = osp.join(REPO, 'configs', 'detectors', 'haar_face.py')
+PHOTO = cbook.get_sample_data('grace_hopper.jpg', asfileobj=False)
+# the face in grace_hopper.jpg (600 x 512), marked by hand: brows to chin,
+# cheek to cheek
+FACE = np.array([180., 130., 360., 335.])
+
+
+def iou(a, b) -> float:
+    inter = np.clip(np.minimum(a[2:], b[2:]) - np.maximum(a[:2], b[:2]), 0,
+                    None).prod()
+    area = (a[2:] - a[:2]).prod() + (b[2:] - b[:2]).prod()
+    return float(inter / (area - inter))
+
+
+def inside_crop(points, box, padding=1.25) -> bool:
+    """Points within the crop the top-down model sees (the box x padding,
+    squared), give or take the half input pixel of the decoder's edge."""
+    centre = (box[:2] + box[2:]) / 2
+    half_side = (box[2:] - box[:2]).max() * padding / 2
+    return bool(np.all(np.abs(points - centre) <= half_side + 2))
+
+
+def test_inferencer_with_offline_face_detector(tiny_hih, tmp_path):
+    config, checkpoint = tiny_hih
+    inferencer = MMPoseInferencer(
+        pose2d=config, pose2d_weights=checkpoint, det_model=HAAR,
+        det_cat_ids=[0], device='cpu')
+    result = next(inferencer(PHOTO, out_dir=str(tmp_path)))
+    faces = result['predictions'][0]
+    assert len(faces) == 1
+    box = np.array(faces[0]['bbox'][0])
+    assert iou(box, FACE) > 0.5, box
+    keypoints = np.array(faces[0]['keypoints'])
+    assert keypoints.shape == (98, 2)
+    assert inside_crop(keypoints, box), (keypoints.min(0), keypoints.max(0))
+    with open(tmp_path / 'predictions' / 'grace_hopper.json') as f:
+        assert len(json.load(f)[0]['keypoints']) == 98
+    assert (tmp_path / 'visualizations' / 'grace_hopper.jpg').is_file()
+
+    whole = MMPoseInferencer(pose2d=config, pose2d_weights=checkpoint,
+                             det_model='whole_image', device='cpu')
+    faces = next(whole(PHOTO))['predictions'][0]
+    np.testing.assert_allclose(faces[0]['bbox'][0], [0, 0, 512, 600])
+
+
+def test_face_landmarker(tiny_hih):
+    config, checkpoint = tiny_hih
+    landmarker = FaceLandmarker(config, checkpoint, detector='haar')
+    faces = landmarker(PHOTO)
+    assert len(faces) == 1
+    assert iou(faces[0]['bbox'], FACE) > 0.5
+    assert faces[0]['keypoints'].shape == (98, 2)
+    assert faces[0]['keypoint_scores'].shape == (98, )
+    assert inside_crop(faces[0]['keypoints'], faces[0]['bbox'])
+    # the same face in gray and BGRA arrays
+    image = cv2.imread(PHOTO)
+    for variant in (cv2.cvtColor(image, cv2.COLOR_BGR2GRAY),
+                    cv2.cvtColor(image, cv2.COLOR_BGR2BGRA)):
+        faces = landmarker(variant)
+        assert len(faces) == 1 and iou(faces[0]['bbox'], FACE) > 0.5
+    # no face: an empty list (MMPoseInferencer falls back to the whole image)
+    assert landmarker(np.full((240, 320, 3), 127, np.uint8)) == []
+    whole = FaceLandmarker(config, checkpoint, detector='whole_image')
+    np.testing.assert_array_equal(whole(image)[0]['bbox'], [0, 0, 512, 600])
+
+
+def test_bad_inputs(tiny_hih, tmp_path):
+    with pytest.raises(FileNotFoundError, match='nothing.jpg'):
+        load_image(str(tmp_path / 'nothing.jpg'))
+    (tmp_path / 'text.jpg').write_text('not an image')
+    with pytest.raises(ValueError, match='not a readable image'):
+        load_image(str(tmp_path / 'text.jpg'))
+    with pytest.raises(ValueError, match='shape'):
+        load_image(np.zeros((4, 4, 2), np.uint8))
+    config, checkpoint = tiny_hih
+    with pytest.raises(ValueError, match='detector'):
+        FaceLandmarker(config, checkpoint, detector='yolo')
+    with pytest.raises(FileNotFoundError):
+        FaceLandmarker(config, str(tmp_path / 'missing.pth'))
