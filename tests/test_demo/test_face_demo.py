@@ -1,0 +1,63 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""demo/face_demo.py on a folder and a short video, as a user runs it."""
+import json
+import os.path as osp
+import shutil
+import subprocess
+import sys
+
+import cv2
+import matplotlib.cbook as cbook
+import numpy as np
+
+REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
+PHOTO = cbook.get_sample_data('grace_hopper.jpg', asfileobj=False)
+
+
+def run_demo(source: str, tiny_hih, *options) -> subprocess.CompletedProcess:
+    config, checkpoint = tiny_hih
+    return subprocess.run(
+        [sys.executable, 'demo/face_demo.py', source, '--config', config,
+         '--checkpoint', checkpoint, *options],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+
+
+def test_folder_with_a_bad_file(tiny_hih, tmp_path):
+    folder = tmp_path / 'photos'
+    folder.mkdir()
+    shutil.copy(PHOTO, folder / 'a.jpg')
+    cv2.imwrite(str(folder / 'b.png'), np.full((120, 160), 90, np.uint8))
+    (folder / 'c.jpg').write_text('not an image')
+    out = tmp_path / 'out'
+    result = run_demo(str(folder), tiny_hih, '--out-dir', str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'skipping unreadable image c.jpg' in result.stdout + result.stderr
+    with open(out / 'predictions.json') as f:
+        predictions = json.load(f)
+    assert set(predictions) == {'a.jpg', 'b.png'}
+    assert len(predictions['a.jpg']) == 1  # the face in the photo
+    assert len(predictions['a.jpg'][0]['keypoints']) == 98
+    assert predictions['b.png'] == []  # no face, documented empty result
+    assert (out / 'a.jpg').is_file() and (out / 'b.png').is_file()
+
+
+def test_video_with_smoothing(tiny_hih, tmp_path):
+    photo = cv2.imread(PHOTO)
+    video = str(tmp_path / 'clip.avi')
+    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'MJPG'), 10,
+                             photo.shape[1::-1])
+    for shift in range(4):
+        writer.write(np.roll(photo, 2 * shift, axis=1))
+    writer.release()
+    out = tmp_path / 'out'
+    result = run_demo(video, tiny_hih, '--out-dir', str(out), '--smooth',
+                      '0.5')
+    assert result.returncode == 0, result.stderr[-3000:]
+    with open(out / 'predictions.json') as f:
+        predictions = json.load(f)
+    assert len(predictions) == 4
+    assert all(len(faces) == 1 for faces in predictions.values())
+    assert (out / 'video.mp4').stat().st_size > 0
+    missing = run_demo(str(tmp_path / 'none.mp4'), tiny_hih)
+    assert missing.returncode != 0
+    assert 'cannot open video or webcam' in missing.stderr
