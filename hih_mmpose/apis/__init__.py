@@ -1,4 +1,5 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 from .face_landmarker import FaceLandmarker, load_image
+from .published_checkpoint import convert_published_state_dict
 
-__all__ = ['FaceLandmarker', 'load_image']
+__all__ = ['FaceLandmarker', 'load_image', 'convert_published_state_dict']

@@ -1,0 +1,190 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""A checkpoint in the published HIH key layout (random tensors, shapes as
+the published code stores them), converted, loaded strictly, and compared
+with a forward pass written by hand from the same tensors."""
+import os.path as osp
+import subprocess
+import sys
+
+import torch
+import torch.nn.functional as F
+
+from mmpose.registry import MODELS
+from hih_mmpose.apis import convert_published_state_dict
+
+REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
+K, C, O = 98, 256, 384  # keypoints, width, offset-head width
+HG_BLOCKS = ['res4_1', 'res4_2', 'res3_1', 'res3_2', 'res2_1', 'res2_2',
+             'res1_1', 'res1_2', 'res_center', 'res1_3', 'res2_3', 'res3_3',
+             'res4_3']
+
+
+def cbr(sd, name, cin, cout, k, bias=False):
+    g = torch.Generator().manual_seed(len(sd))
+    sd[f'{name}.conv.weight'] = torch.randn(cout, cin, k, k,
+                                            generator=g) * (cin * k * k)**-0.5
+    sd[f'{name}.bn.weight'] = 1 + 0.1 * torch.randn(cout, generator=g)
+    sd[f'{name}.bn.bias'] = 0.1 * torch.randn(cout, generator=g)
+    sd[f'{name}.bn.running_mean'] = 0.1 * torch.randn(cout, generator=g)
+    sd[f'{name}.bn.running_var'] = 1 + 0.1 * torch.rand(cout, generator=g)
+    sd[f'{name}.bn.num_batches_tracked'] = torch.tensor(7)
+
+
+def residual(sd, name, cin, cout):
+    cbr(sd, f'{name}.conv1', cin, cout // 2, 1)
+    cbr(sd, f'{name}.conv2', cout // 2, cout // 2, 3)
+    cbr(sd, f'{name}.conv3', cout // 2, cout, 1)
+    cbr(sd, f'{name}.skip_layer', cin, cout, 1)  # built even if unused
+
+
+def conv(sd, name, cin, cout):
+    g = torch.Generator().manual_seed(len(sd))
+    sd[f'{name}.weight'] = torch.randn(cout, cin, 1, 1, generator=g) * 0.05
+    sd[f'{name}.bias'] = torch.randn(cout, generator=g) * 0.1
+
+
+def published_state_dict(num_stacks):
+    """Keys and shapes of the published checkpoint (HIH_SPEC Part B §8)."""
+    sd = {}
+    cbr(sd, 'pre_conv.0', 3, 64, 7)
+    residual(sd, 'pre_conv.1', 64, 128)
+    residual(sd, 'pre_conv.3', 128, 128)
+    residual(sd, 'pre_conv.4', 128, 256)
+    for i in range(num_stacks):
+        for block in HG_BLOCKS:
+            residual(sd, f'hg{i}.{block}', C, C)
+        residual(sd, f'hg{i}_res1', C, C)
+        cbr(sd, f'hg{i}_lin1', C, C, 1)
+        conv(sd, f'hg{i}_conv_pred', C, K)
+        cbr(sd, f'hg{i}_conv1', C, C, 1)
+        cbr(sd, f'hg{i}_conv2', K, C, 1)
+    cbr(sd, 'offset_head.conv1', C, O, 1)
+    for j in range(2):
+        cbr(sd, f'offset_head.down_ops.{j}.conv1', O, O, 3)
+        cbr(sd, f'offset_head.down_ops.{j}.conv2', O, O, 3)
+        cbr(sd, f'offset_head.down_ops.{j}.downsample.0', O, O, 1)
+    cbr(sd, 'offset_head.head.0', O, O, 1)
+    conv(sd, 'offset_head.head.1', O, K)
+    return sd
+
+
+# ---- the published forward pass, written from the description -----------
+def f_cbr(sd, name, x, stride=1, relu=True):
+    weight = sd[f'{name}.conv.weight']
+    x = F.conv2d(x, weight, stride=stride, padding=(weight.shape[-1] - 1) //
+                 2)
+    x = F.batch_norm(x, sd[f'{name}.bn.running_mean'],
+                     sd[f'{name}.bn.running_var'], sd[f'{name}.bn.weight'],
+                     sd[f'{name}.bn.bias'], eps=1e-5)
+    return F.relu(x) if relu else x
+
+
+def f_residual(sd, name, x):
+    out = f_cbr(sd, f'{name}.conv1', x)
+    out = f_cbr(sd, f'{name}.conv2', out)
+    out = f_cbr(sd, f'{name}.conv3', out, relu=False)
+    skip = f_cbr(sd, f'{name}.skip_layer', x, relu=False) \
+        if x.shape[1] != out.shape[1] else x
+    return F.relu(out + skip)
+
+
+def f_hourglass(sd, name, n, x):
+    up1 = f_residual(sd, f'{name}.res{n}_1', x)
+    low = f_residual(sd, f'{name}.res{n}_2', F.max_pool2d(x, 2, 2))
+    low = f_hourglass(sd, name, n - 1, low) if n > 1 else f_residual(
+        sd, f'{name}.res_center', low)
+    low = f_residual(sd, f'{name}.res{n}_3', low)
+    return up1 + F.interpolate(low, scale_factor=2, mode='bilinear',
+                               align_corners=True)
+
+
+def f_published(sd, num_stacks, image):
+    x = f_cbr(sd, 'pre_conv.0', image, stride=2)
+    x = f_residual(sd, 'pre_conv.1', x)
+    x = f_residual(sd, 'pre_conv.4',
+                   f_residual(sd, 'pre_conv.3', F.max_pool2d(x, 2, 2)))
+    for i in range(num_stacks):
+        features = f_cbr(sd, f'hg{i}_lin1',
+                         f_residual(sd, f'hg{i}_res1',
+                                    f_hourglass(sd, f'hg{i}', 4, x)))
+        heatmaps = F.conv2d(features, sd[f'hg{i}_conv_pred.weight'],
+                            sd[f'hg{i}_conv_pred.bias'])
+        x = x + f_cbr(sd, f'hg{i}_conv1', features) + f_cbr(
+            sd, f'hg{i}_conv2', heatmaps)
+    y = F.max_pool2d(f_cbr(sd, 'offset_head.conv1', x), 3, 2)
+    for j in range(2):
+        name = f'offset_head.down_ops.{j}'
+        y = F.relu(
+            f_cbr(sd, f'{name}.conv2', f_cbr(sd, f'{name}.conv1', y, 2),
+                  relu=False) +
+            f_cbr(sd, f'{name}.downsample.0', y, 2, relu=False))
+    y = f_cbr(sd, 'offset_head.head.0', y)
+    return heatmaps, F.conv2d(y, sd['offset_head.head.1.weight'],
+                              sd['offset_head.head.1.bias'])
+
+
+def build(num_stacks):
+    return MODELS.build(
+        dict(
+            type='TopdownPoseEstimator',
+            backbone=dict(type='HIHHourglassNet', num_stacks=num_stacks),
+            head=dict(type='HIHHead', in_channels=256, out_channels=98,
+                      num_stages=num_stacks))).eval()
+
+
+def test_published_layout_sizes():
+    sd = published_state_dict(4)
+    assert len(sd) == 1552
+    # parameters (conv weights and biases, BN weights and biases)
+    assert sum(v.numel() for k, v in sd.items()
+               if k.endswith(('weight', 'bias'))) == 22_677_034
+
+
+def test_convert_load_strict_and_match_by_hand():
+    for num_stacks in (1, 4):
+        sd = published_state_dict(num_stacks)
+        converted, dropped, unknown = convert_published_state_dict(sd)
+        assert unknown == []
+        # 14 equal-width residuals per stack + pre_conv.3, 6 keys each
+        assert len(dropped) == 6 * (14 * num_stacks + 1)
+        model = build(num_stacks)
+        model.load_state_dict(converted, strict=True)
+        image = torch.randn(1, 3, 256, 256)
+        with torch.no_grad():
+            heatmaps, decimal = model(image, None, mode='tensor')
+            ref_heatmaps, ref_decimal = f_published(sd, num_stacks, image)
+        assert (heatmaps - ref_heatmaps).abs().max() <= 1e-4
+        assert (decimal - ref_decimal).abs().max() <= 1e-4
+        assert decimal.shape == (1, 98, 8, 8)
+
+
+def test_unknown_keys_are_reported():
+    sd = published_state_dict(1)
+    sd['vit_head.weight'] = torch.zeros(1)
+    _, _, unknown = convert_published_state_dict(sd)
+    assert unknown == ['vit_head.weight']
+
+
+def test_conversion_tool(tmp_path):
+    checkpoint = tmp_path / 'WFLW.pth'
+    torch.save(dict(state_dict=published_state_dict(4), epoch=60,
+                    best_nme=dict(epoch=55)), checkpoint)
+    out = tmp_path / 'hih_wflw_converted.pth'
+    result = subprocess.run(
+        [sys.executable, 'tools/convert_official_checkpoint.py',
+         str(checkpoint), str(out), '--config', 'configs/hih_wflw.py'],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert '1552 published keys: 1210 converted, 342 unused shortcut ' \
+        'keys dropped, 0 unknown' in result.stdout
+    saved = torch.load(out, map_location='cpu')  # weights only
+    assert len(saved['state_dict']) == 1210
+    bad = tmp_path / 'bad.pth'
+    sd = published_state_dict(1)
+    torch.save(dict(state_dict=sd), bad)
+    result = subprocess.run(
+        [sys.executable, 'tools/convert_official_checkpoint.py', str(bad),
+         str(tmp_path / 'x.pth'), '--config', 'configs/hih_wflw.py'],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert 'missing in the checkpoint' in result.stderr
