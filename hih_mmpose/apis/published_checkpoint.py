@@ -4,8 +4,8 @@
 Published names (``lib/model/get_hourglass.py`` of the authors' code):
 ``pre_conv.{0..4}``, per stack ``hg{i}.res{n}_{1,2,3}`` / ``hg{i}.res_center``
 (the hourglass, n = depth .. 1), ``hg{i}_res1``, ``hg{i}_lin1``,
-``hg{i}_conv_pred``, ``hg{i}_conv1``, ``hg{i}_conv2``, and
-``offset_head.{conv1, down_ops.{j}.{conv1, conv2, downsample.0}, head.{0, 1}}``.
+``hg{i}_conv_pred``, ``hg{i}_conv1``, ``hg{i}_conv2``, and ``offset_head.``
+``{conv1, down_ops.{j}.{conv1, conv2, downsample.0}, head.{0, 1}}``.
 Their conv-BN blocks store ``.conv.*`` and ``.bn.*`` like mmcv's
 ``ConvModule``. The ``skip_layer`` of every residual block whose input and
 output widths agree is never run by the published network and has no
@@ -16,7 +16,8 @@ from typing import Dict, List, Tuple
 
 from torch import Tensor
 
-_CBR_KEY = re.compile(r'^(?P<block>.+?)\.(?P<leaf>(conv|bn)\.\w+|weight|bias)$')
+_CBR_KEY = re.compile(
+    r'^(?P<block>.+?)\.(?P<leaf>(conv|bn)\.\w+|weight|bias)$')
 
 
 def _hourglass_path(level: str, depth: int) -> str:

@@ -13,7 +13,7 @@ from mmpose.registry import MODELS
 from hih_mmpose.apis import convert_published_state_dict
 
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
-K, C, O = 98, 256, 384  # keypoints, width, offset-head width
+K, C, D = 98, 256, 384  # keypoints, width, decimal-branch width
 HG_BLOCKS = ['res4_1', 'res4_2', 'res3_1', 'res3_2', 'res2_1', 'res2_2',
              'res1_1', 'res1_2', 'res_center', 'res1_3', 'res2_3', 'res3_3',
              'res4_3']
@@ -58,13 +58,13 @@ def published_state_dict(num_stacks):
         conv(sd, f'hg{i}_conv_pred', C, K)
         cbr(sd, f'hg{i}_conv1', C, C, 1)
         cbr(sd, f'hg{i}_conv2', K, C, 1)
-    cbr(sd, 'offset_head.conv1', C, O, 1)
+    cbr(sd, 'offset_head.conv1', C, D, 1)
     for j in range(2):
-        cbr(sd, f'offset_head.down_ops.{j}.conv1', O, O, 3)
-        cbr(sd, f'offset_head.down_ops.{j}.conv2', O, O, 3)
-        cbr(sd, f'offset_head.down_ops.{j}.downsample.0', O, O, 1)
-    cbr(sd, 'offset_head.head.0', O, O, 1)
-    conv(sd, 'offset_head.head.1', O, K)
+        cbr(sd, f'offset_head.down_ops.{j}.conv1', D, D, 3)
+        cbr(sd, f'offset_head.down_ops.{j}.conv2', D, D, 3)
+        cbr(sd, f'offset_head.down_ops.{j}.downsample.0', D, D, 1)
+    cbr(sd, 'offset_head.head.0', D, D, 1)
+    conv(sd, 'offset_head.head.1', D, K)
     return sd
 
 
