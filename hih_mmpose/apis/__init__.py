@@ -1,5 +1,9 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 from .face_landmarker import FaceLandmarker, load_image
+from .onnx_export import HIHDeployModel, export_onnx
 from .published_checkpoint import convert_published_state_dict
 
-__all__ = ['FaceLandmarker', 'load_image', 'convert_published_state_dict']
+__all__ = [
+    'FaceLandmarker', 'load_image', 'HIHDeployModel', 'export_onnx',
+    'convert_published_state_dict'
+]

@@ -1,0 +1,63 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+import os.path as osp
+import subprocess
+import sys
+
+import numpy as np
+import onnxruntime
+import pytest
+import torch
+
+from mmpose.registry import MODELS
+from hih_mmpose.apis import export_onnx
+
+REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
+
+
+def hih(num_stacks: int) -> torch.nn.Module:
+    codec = dict(type='HIHLabel')
+    return MODELS.build(
+        dict(
+            type='TopdownPoseEstimator',
+            data_preprocessor=dict(
+                type='PoseDataPreprocessor', mean=[123.675, 116.28, 103.53],
+                std=[58.395, 57.12, 57.375], bgr_to_rgb=True),
+            backbone=dict(type='HIHHourglassNet', num_stacks=num_stacks),
+            head=dict(type='HIHHead', in_channels=256, out_channels=98,
+                      num_stages=num_stacks, decoder=codec))).eval()
+
+
+@pytest.mark.parametrize('num_stacks', [1, 2, 4])
+def test_onnxruntime_matches_pytorch(num_stacks, tmp_path):
+    """HIH-T / S / B with the decoder in the graph: onnxruntime gives the
+    keypoints of the PyTorch model, batch 1 and 4 (dynamic batch)."""
+    torch.manual_seed(num_stacks)
+    model = hih(num_stacks)
+    out = str(tmp_path / 'hih.onnx')
+    export_onnx(model, out)
+    session = onnxruntime.InferenceSession(
+        out, providers=['CPUExecutionProvider'])
+    for batch in (1, 4):
+        crops = torch.rand(batch, 3, 256, 256) * 255
+        with torch.no_grad():
+            # the config's preprocessing (BGR -> RGB, mean / std), the
+            # network and the HIHLabel decode, step by step
+            mean = torch.tensor([123.675, 116.28, 103.53]).view(1, 3, 1, 1)
+            std = torch.tensor([58.395, 57.12, 57.375]).view(1, 3, 1, 1)
+            inputs = (crops[:, [2, 1, 0]] - mean) / std
+            expected, expected_scores = model.head.decoder.decode_torch(
+                *model(inputs, None, mode='tensor'))
+        keypoints, scores = session.run(None, {'crops': crops.numpy()})
+        assert keypoints.shape == (batch, 98, 2)
+        assert np.abs(keypoints - expected.numpy()).max() <= 1e-3
+        assert np.abs(scores - expected_scores.numpy()).max() <= 1e-4
+
+
+def test_export_tool(tmp_path):
+    result = subprocess.run(
+        [sys.executable, 'tools/export_onnx.py', 'configs/hih_synthetic.py',
+         str(tmp_path / 'synthetic.onnx')],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'batch 4: max |keypoints onnxruntime - PyTorch|' in result.stdout
+    assert (tmp_path / 'synthetic.onnx').stat().st_size > 1e6
