@@ -1,0 +1,39 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""The face detector configs build through mmdet's DetInferencer (as
+MMPoseInferencer builds them) as one-class detectors."""
+import os.path as osp
+
+import matplotlib.cbook as cbook
+import pytest
+from mmdet.apis import DetInferencer
+from mmengine.config import Config
+
+DETECTORS = osp.abspath(
+    osp.join(osp.dirname(__file__), '..', '..', 'configs', 'detectors'))
+PHOTO = cbook.get_sample_data('grace_hopper.jpg', asfileobj=False)
+
+
+@pytest.mark.parametrize('name', ['yolox-s_face.py', 'rtmdet-s_face.py'])
+def test_trainable_face_detector_configs(name):
+    config = osp.join(DETECTORS, name)
+    cfg = Config.fromfile(config)
+    assert cfg.model.bbox_head.num_classes == 1
+    assert cfg.val_dataloader.dataset.metainfo.classes == ('face', )
+    # untrained here (no weights can be downloaded): only the wiring counts
+    detector = DetInferencer(model=config, weights=None, device='cpu',
+                             show_progress=False)
+    instances = detector(PHOTO, return_datasamples=True)[
+        'predictions'][0].pred_instances
+    assert instances.bboxes.shape[1] == 4
+    assert (instances.labels == 0).all()
+
+
+def test_haar_config_finds_the_face():
+    detector = DetInferencer(model=osp.join(DETECTORS, 'haar_face.py'),
+                             weights=None, device='cpu', show_progress=False)
+    instances = detector(PHOTO, return_datasamples=True)[
+        'predictions'][0].pred_instances
+    assert len(instances) == 1
+    x1, y1, x2, y2 = instances.bboxes[0].tolist()
+    assert x1 < 270 < x2 and y1 < 195 < y2  # between the eyes
+    assert 0.5 < instances.scores[0] <= 1
