@@ -86,6 +86,7 @@ def test_topdown_estimator_loss_and_predict(wflw_like_root):
 EXPECTED = {
     # config: (dataset, keypoints, stacks)
     'hih_wflw.py': ('WFLWDataset', 98, 4),
+    'hih_wflw_published.py': ('WFLWDataset', 98, 4),
     'hih-t_hg1_1xb16-60e_wflw-256x256.py': ('WFLWDataset', 98, 1),
     'hih-s_hg2_1xb16-60e_wflw-256x256.py': ('WFLWDataset', 98, 2),
     'hih-b_hg4_1xb16-60e_wflw-256x256.py': ('WFLWDataset', 98, 4),
@@ -115,3 +116,13 @@ def test_every_config_is_consistent():
         assert all(step.get('type') != 'GenerateTarget'
                    for step in cfg.val_dataloader.dataset.pipeline), name
         assert cfg.default_hooks.checkpoint.save_best == 'NME', name
+
+
+def test_published_protocol_config():
+    cfg = Config.fromfile(
+        osp.join(osp.dirname(CONFIG), 'hih_wflw_published.py'))
+    assert cfg.model.test_cfg.flip_test is False
+    assert cfg.test_dataloader.dataset.ann_file == \
+        'annotations_published/face_landmarks_wflw_test.json'
+    assert cfg.test_evaluator.subsets['blur'] == (
+        'data/wflw/annotations_published/face_landmarks_wflw_test_blur.json')

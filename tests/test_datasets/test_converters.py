@@ -77,6 +77,27 @@ def test_wflw_converter(wflw_release):
                                faces[0], atol=1e-4)
 
 
+def test_wflw_published_protocol(wflw_release):
+    """--crop published --published-labels: the published square crop and
+    the landmarks half a pixel up-left, as the published labels place them."""
+    root, faces = wflw_release
+    written = convert_wflw(str(root / 'list.txt'), str(root / 'images'),
+                           str(root / 'pub' / 'test.json'), crop='published',
+                           published_labels=True)
+    dataset = WFLWDataset(ann_file=written['all'], data_root='',
+                          test_mode=True)
+    rect = np.array([5, 6, 95, 96])
+    x0, y0, side = published_crop(faces[0], rect)
+    item = dataset.get_data_info(0)
+    np.testing.assert_allclose(item['keypoints'][0], faces[0] - 0.5,
+                               atol=1e-4)
+    np.testing.assert_allclose(
+        item['bbox_center'][0],
+        [x0 + side / 2 - 0.5 + side / 512, y0 + side / 2 - 0.5 + side / 512],
+        atol=1e-4)
+    assert item['bbox_scale'][0, 0] == pytest.approx(side / 1.25)
+
+
 def test_wflw_bad_input(tmp_path, wflw_release):
     root, _ = wflw_release
     lines = (root / 'list.txt').read_text().splitlines()

@@ -27,13 +27,18 @@ def main() -> None:
                         default='mmpose',
                         help="face box: landmark box (mmpose) or the "
                         "published HIH square crop")
+    parser.add_argument('--published-labels', action='store_true',
+                        help='shift the landmarks by half a pixel as the '
+                        'published labels do (with --crop published, to '
+                        'evaluate the published checkpoint)')
     args = parser.parse_args()
     for split in ('train', 'test'):
         written = convert_wflw(
             osp.join(args.annotations, f'list_98pt_rect_attr_{split}.txt'),
             args.images,
             osp.join(args.out_dir, f'face_landmarks_wflw_{split}.json'),
-            crop=args.crop, subsets=split == 'test')
+            crop=args.crop, subsets=split == 'test',
+            published_labels=args.published_labels)
         for name, path in written.items():
             print(f'{split:5} {name:12} {path}')
 

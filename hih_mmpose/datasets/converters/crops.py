@@ -22,6 +22,14 @@ import numpy as np
 
 PADDING = 1.25  # GetBBoxCenterScale's default, used by every config here
 
+#: The published labels are ``(x - x0) / side`` of pixel-index coordinates,
+#: read as continuous coordinates of the resized crop, where pixel ``i``
+#: covers ``[i, i + 1)``: each label sits half an original pixel up-left of
+#: the pixel it names, and the published network learned to predict there.
+#: Ground truth shifted by this amount (original pixels) evaluates that
+#: network as the published code did.
+PUBLISHED_LABEL_SHIFT = -0.5
+
 
 def landmark_box(points: np.ndarray) -> np.ndarray:
     """(x1, y1, x2, y2) bounding box of (K, 2) points."""

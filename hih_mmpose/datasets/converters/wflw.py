@@ -12,7 +12,7 @@ from typing import Dict, List
 import numpy as np
 
 from ..coco_layout import face_annotation, write_coco
-from .crops import crop_center_scale, landmark_box
+from .crops import PUBLISHED_LABEL_SHIFT, crop_center_scale, landmark_box
 from .image_info import image_size
 
 #: attribute columns, in file order, and mmpose's subset file names
@@ -71,7 +71,8 @@ def convert_wflw(list_file: str,
                  image_root: str,
                  out_file: str,
                  crop: str = 'mmpose',
-                 subsets: bool = False) -> Dict[str, str]:
+                 subsets: bool = False,
+                 published_labels: bool = False) -> Dict[str, str]:
     """Write one split of WFLW in mmpose's layout.
 
     Args:
@@ -85,6 +86,9 @@ def convert_wflw(list_file: str,
             :mod:`.crops`). Defaults to ``'mmpose'``.
         subsets (bool): Also write one file per attribute,
             ``<out_file stem>_<attribute>.json``. Defaults to ``False``.
+        published_labels (bool): Write the landmarks where the published
+            labels put them (``PUBLISHED_LABEL_SHIFT``), to evaluate the
+            published checkpoint as its authors did. Defaults to ``False``.
 
     Returns:
         dict: name -> written file (``'all'`` and each subset).
@@ -100,9 +104,11 @@ def convert_wflw(list_file: str,
                                height=height))
         points = face['keypoints']
         box = landmark_box(points)
+        center, scale = crop_center_scale(box, crop, points, face['rect'])
+        if published_labels:
+            points = points + PUBLISHED_LABEL_SHIFT
         annotation = face_annotation(len(annotations), image_ids[name],
                                      points, box=box)
-        center, scale = crop_center_scale(box, crop, points, face['rect'])
         annotation.update(center=center.tolist(), scale=scale)
         annotations.append(annotation)
     write_coco(out_file, images, annotations)
