@@ -13,7 +13,7 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='PoseVisualizationHook', enable=False),
 )
-custom_hooks = [dict(type='SyncBuffersHook')]
+custom_hooks = [dict(type='SyncBuffersHook'), dict(type='FiniteLossHook')]
 
 env_cfg = dict(
     cudnn_benchmark=False,
