@@ -2,6 +2,7 @@
 """Shared fixtures: small generated data, built once per session."""
 import json
 import os.path as osp
+import uuid
 
 import cv2
 import numpy as np
@@ -85,6 +86,7 @@ def tiny_hih(tmp_path_factory, synthetic_root):
     cfg.train_cfg = dict(by_epoch=True, max_epochs=1, val_interval=1)
     cfg.param_scheduler = []
     cfg.work_dir = str(work_dir)
+    cfg.experiment_name = uuid.uuid4().hex
     cfg.randomness = dict(seed=0)
     Runner.from_cfg(cfg).train()
     config_file = str(work_dir / 'tiny_hih.py')

@@ -4,6 +4,7 @@ the same loss curve on CPU."""
 import glob
 import os.path as osp
 import re
+import uuid
 
 import pytest
 from mmengine.config import Config
@@ -28,6 +29,8 @@ def tiny_cfg(work_dir: str, data_root: str) -> Config:
     cfg.default_hooks.logger.interval = 1
     cfg.param_scheduler = []
     cfg.work_dir = work_dir
+    # Runners made in the same second would share one MMLogger (and log file)
+    cfg.experiment_name = uuid.uuid4().hex
     cfg.randomness = dict(seed=0, deterministic=True)
     return cfg
 

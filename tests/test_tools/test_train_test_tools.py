@@ -7,6 +7,7 @@ import os
 import os.path as osp
 import subprocess
 import sys
+import uuid
 
 import pytest
 import torch
@@ -62,6 +63,7 @@ def test_training_learns(tmp_path, synthetic_root):
     cfg.train_cfg = dict(by_epoch=True, max_epochs=18, val_interval=100)
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=100)
     cfg.work_dir = str(tmp_path)
+    cfg.experiment_name = uuid.uuid4().hex
     cfg.randomness = dict(seed=0)
     runner = Runner.from_cfg(cfg)
     runner.model.init_weights()

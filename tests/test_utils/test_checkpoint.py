@@ -1,6 +1,7 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 import os.path as osp
 import pickle
+import uuid
 
 import pytest
 import torch
@@ -29,6 +30,7 @@ def tiny_runner_cfg(work_dir: str, data_root: str, ann_file: str) -> Config:
     cfg.param_scheduler = []
     cfg.default_hooks.logger.interval = 1
     cfg.work_dir = work_dir
+    cfg.experiment_name = uuid.uuid4().hex
     cfg.randomness = dict(seed=0)
     return cfg
 
@@ -62,6 +64,7 @@ def test_runner_checkpoints_load_with_weights_only_default(
     cfg.resume = True
     cfg.train_cfg.max_epochs = 2
     cfg.work_dir = str(tmp_path / 'resumed')
+    cfg.experiment_name = uuid.uuid4().hex
     resumed = Runner.from_cfg(cfg)
     resumed.train()
     assert resumed.epoch == 2
