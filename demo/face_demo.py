@@ -157,6 +157,7 @@ def main() -> None:
     writer = None
     if args.out_dir:
         os.makedirs(args.out_dir, exist_ok=True)
+    quit_by_user = False
     for name, frame in tqdm(stream, total=count, unit='frame'):
         faces = smoother(landmarker(frame))
         predictions[name] = to_json(faces)
@@ -175,11 +176,17 @@ def main() -> None:
             cv2.imshow('hih_mmpose', canvas)
             if cv2.waitKey(1 if capture is not None else 0) & 0xFF in (
                     ord('q'), 27):
+                quit_by_user = True
                 break
     if writer is not None:
         writer.release()
     if capture is not None:
         capture.release()
+        if count and len(predictions) < count and not quit_by_user:
+            print(f'warning: the video ended after {len(predictions)} of the '
+                  f'{count} frames its header announces (a truncated file '
+                  'or a stream that stopped); the frames read are kept',
+                  file=sys.stderr)
     if args.out_dir:
         with open(osp.join(args.out_dir, 'predictions.json'), 'w') as f:
             json.dump(predictions, f)

@@ -11,10 +11,12 @@ import argparse
 import os.path as osp
 
 from mmengine.config import Config
+from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
-from hih_mmpose.utils import (add_runner_arguments, merge_runner_arguments,
-                              prepare_cpu_distributed)
+from hih_mmpose.datasets import check_run_datasets
+from hih_mmpose.utils import (add_runner_arguments, check_checkpoint_matches,
+                              merge_runner_arguments, prepare_cpu_distributed)
 
 
 def parse_args() -> argparse.Namespace:
@@ -58,8 +60,15 @@ def main() -> None:
         raise FileNotFoundError(f'checkpoint {args.checkpoint} not found')
     cfg = Config.fromfile(args.config)  # imports hih_mmpose (custom_imports)
     cfg = merge_args(cfg, args)
+    if not args.skip_data_check:
+        check_run_datasets(cfg, args.check_images)
     prepare_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
+    # refuse a checkpoint of another model (mmengine would skip what does
+    # not fit and evaluate random weights)
+    model = runner.model.module if is_model_wrapper(runner.model) \
+        else runner.model
+    check_checkpoint_matches(model, args.checkpoint)
     metrics = runner.test()
     if args.out:
         from mmengine.fileio import dump

@@ -12,6 +12,7 @@ import argparse
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from hih_mmpose.datasets import check_run_datasets
 from hih_mmpose.utils import (add_runner_arguments, merge_runner_arguments,
                               prepare_cpu_distributed)
 
@@ -68,6 +69,8 @@ def main() -> None:
     args = parse_args()
     cfg = Config.fromfile(args.config)  # imports hih_mmpose (custom_imports)
     cfg = merge_args(cfg, args)
+    if not args.skip_data_check:
+        check_run_datasets(cfg, args.check_images)
     prepare_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     runner.train()

@@ -5,6 +5,9 @@ from typing import Dict, List, Optional, Union
 import cv2
 import numpy as np
 
+from ..utils import check_checkpoint_matches
+from .fast_inference import optimize_for_inference
+
 ImageType = Union[str, np.ndarray]
 
 
@@ -48,13 +51,18 @@ class FaceLandmarker:
 
     Args:
         config (str): HIH pose config (e.g. ``configs/hih_wflw.py``).
-        checkpoint (str, optional): Its trained weights (trusted file).
+        checkpoint (str, optional): Its trained weights (a trusted file:
+            checkpoints are pickles). One made for another model (keypoint
+            count, stacks, widths) raises :class:`CheckpointError`.
         detector (str): ``'haar'`` (OpenCV's cascade, no weights needed),
             ``'whole_image'`` (the image is one face crop) or an mmdet
             detector config file. Defaults to ``'haar'``.
         detector_weights (str, optional): Weights of an mmdet detector.
         device (str): ``'cpu'`` or ``'cuda:0'`` ... Defaults to ``'cpu'``.
         bbox_thr (float): Minimum detection score. Defaults to ``0.3``.
+        fast (bool): Fold BatchNorm into the convolutions and run
+            channels-last (:func:`optimize_for_inference`; same keypoints,
+            ~1.3x faster on CPU). Defaults to ``True``.
     """
 
     def __init__(self,
@@ -63,11 +71,25 @@ class FaceLandmarker:
                  detector: str = 'haar',
                  detector_weights: Optional[str] = None,
                  device: str = 'cpu',
-                 bbox_thr: float = 0.3) -> None:
+                 bbox_thr: float = 0.3,
+                 fast: bool = True) -> None:
+        from mmengine.runner.checkpoint import _load_checkpoint_to_model
+
         from mmpose.apis import init_model
         if checkpoint is not None and not osp.isfile(checkpoint):
             raise FileNotFoundError(f'checkpoint {checkpoint} not found')
-        self.model = init_model(config, checkpoint, device=device)
+        self.model = init_model(config, None, device='cpu')
+        if checkpoint is not None:
+            # strict: a checkpoint of another model is an error, not random
+            # weights where it does not fit
+            loaded = check_checkpoint_matches(self.model, checkpoint)
+            _load_checkpoint_to_model(self.model, loaded, strict=True)
+            meta = loaded.get('meta', {})
+            if 'dataset_meta' in meta:
+                self.model.dataset_meta = meta['dataset_meta']
+        self.model.to(device)
+        if fast:
+            optimize_for_inference(self.model)
         self.bbox_thr = bbox_thr
         self.detector_name = detector
         if detector == 'haar':
@@ -100,21 +122,36 @@ class FaceLandmarker:
         boxes = np.column_stack([bboxes, scores]).astype(np.float32)
         return boxes[boxes[:, 4] >= self.bbox_thr].reshape(-1, 5)
 
-    def __call__(self, image: ImageType) -> List[Dict[str, np.ndarray]]:
+    def __call__(self, image: ImageType,
+                 bboxes: Optional[np.ndarray] = None
+                 ) -> List[Dict[str, np.ndarray]]:
         """Detect the faces of one image and their landmarks.
 
         Args:
             image (str | np.ndarray): Path or BGR / gray / BGRA uint8 array.
+            bboxes (np.ndarray, optional): Face boxes (N, 4) x1, y1, x2, y2
+                to use instead of the detector (score 1). They may extend
+                past the image border: the crop is padded with black, as
+                mmpose's ``TopdownAffine`` does.
 
         Returns:
             list[dict]: one dict per face, ``bbox`` (4, ) xyxy,
             ``bbox_score`` float, ``keypoints`` (K, 2) and
             ``keypoint_scores`` (K, ) in image pixels; empty if no face was
-            found.
+            found. Keypoints are not clipped to the image: those of a face
+            cut by the border may lie outside it.
         """
         from mmpose.apis import inference_topdown
         image = load_image(image)
-        boxes = self.detect(image)
+        if bboxes is None:
+            boxes = self.detect(image)
+        else:
+            bboxes = np.asarray(bboxes, np.float32).reshape(-1, 4)
+            if not np.isfinite(bboxes).all() or np.any(
+                    bboxes[:, 2:] <= bboxes[:, :2]):
+                raise ValueError('bboxes must be finite x1, y1, x2, y2 rows '
+                                 f'with x2 > x1 and y2 > y1, got {bboxes}')
+            boxes = np.column_stack([bboxes, np.ones(len(bboxes))])
         if not len(boxes):
             return []
         samples = inference_topdown(self.model, image, bboxes=boxes[:, :4],

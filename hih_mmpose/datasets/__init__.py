@@ -1,4 +1,6 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
+from .annotation_check import (AnnotationError, check_dataset_config,
+                               check_face_annotations, check_run_datasets)
 from .coco_layout import face_annotation, write_coco
 from .landmark_schemes import (WFLW_TO_300W, WFLW_TO_COFW, wflw_to_300w,
                                wflw_to_cofw)
@@ -7,7 +9,9 @@ from .synthetic_faces import face_template, render_face
 from .transforms import RandomGaussianBlur, RandomOcclusion
 
 __all__ = [
-    'face_annotation', 'write_coco', 'WFLW_TO_300W', 'WFLW_TO_COFW',
+    'AnnotationError', 'check_dataset_config', 'check_face_annotations',
+    'check_run_datasets', 'face_annotation', 'write_coco', 'WFLW_TO_300W',
+    'WFLW_TO_COFW',
     'wflw_to_300w', 'wflw_to_cofw', 'SYNTHETIC_ANN_FILES',
     'generate_synthetic_dataset', 'face_template', 'render_face',
     'RandomGaussianBlur', 'RandomOcclusion'

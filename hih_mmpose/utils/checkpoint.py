@@ -19,10 +19,16 @@ mmengine checkpoints are pickles: load only files you made or got from a
 source you trust.
 """
 import os.path as osp
+import pickle
 from typing import Optional, Union
 
 import torch
 from mmengine.runner.checkpoint import CheckpointLoader
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint file that cannot be used: unreadable, not a checkpoint,
+    or made for another model."""
 
 
 def load_from_local(filename: str,
@@ -40,7 +46,20 @@ def load_from_local(filename: str,
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'{filename} can not be found.')
-    return torch.load(filename, map_location=map_location, weights_only=False)
+    try:
+        checkpoint = torch.load(filename, map_location=map_location,
+                                weights_only=False)
+    except (RuntimeError, EOFError, pickle.UnpicklingError,
+            UnicodeDecodeError, ValueError) as error:
+        raise CheckpointError(
+            f'{filename} is not a readable PyTorch checkpoint (truncated, '
+            f'or another kind of file): {type(error).__name__}: '
+            f'{error}') from None
+    if not isinstance(checkpoint, dict):
+        raise CheckpointError(
+            f'{filename} holds a {type(checkpoint).__name__}, not a '
+            'checkpoint (a dict with a state_dict)')
+    return checkpoint
 
 
 def allow_mmengine_checkpoints() -> None:

@@ -58,6 +58,14 @@ def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
         default='none',
         help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    parser.add_argument(
+        '--skip-data-check',
+        action='store_true',
+        help='do not check the annotation files and images before the run')
+    parser.add_argument(
+        '--check-images',
+        action='store_true',
+        help='also decode every image in the data check (slow)')
 
 
 def merge_runner_arguments(cfg: Config, args: argparse.Namespace) -> None:

@@ -92,3 +92,38 @@ def test_bad_inputs(tiny_hih, tmp_path):
         FaceLandmarker(config, checkpoint, detector='yolo')
     with pytest.raises(FileNotFoundError):
         FaceLandmarker(config, str(tmp_path / 'missing.pth'))
+
+
+def test_image_sizes_and_border_faces(tiny_hih):
+    """Defined results for tiny and very large images and for a face cut by
+    the image border."""
+    config, checkpoint = tiny_hih
+    photo = load_image(PHOTO)
+    haar = FaceLandmarker(config, checkpoint)
+    whole = FaceLandmarker(config, checkpoint, detector='whole_image')
+
+    tiny = cv2.resize(photo, (12, 14))
+    assert haar(tiny) == []  # smaller than the detector's smallest face
+    faces = whole(tiny)
+    assert len(faces) == 1 and np.isfinite(faces[0]['keypoints']).all()
+    np.testing.assert_array_equal(faces[0]['bbox'], [0, 0, 12, 14])
+
+    # 3600 x 3072: detection runs on a 1280 px copy, boxes come back in
+    # the large image's pixels
+    large = cv2.resize(photo, None, fx=6, fy=6)
+    faces = haar(large)
+    face = max(faces, key=lambda face: iou(face['bbox'], FACE * 6))
+    assert iou(face['bbox'], FACE * 6) > 0.5, face['bbox']
+    assert inside_crop(face['keypoints'], face['bbox'])
+
+    # the left third of the face is cut off: the box reaches past the
+    # border, the crop is padded, keypoints may lie left of x = 0
+    cut = np.ascontiguousarray(photo[:, 240:])
+    box = FACE - [240, 0, 240, 0]
+    (face, ) = haar(cut, bboxes=box[None])
+    np.testing.assert_array_equal(face['bbox'], box)
+    assert face['bbox_score'] == 1.
+    assert np.isfinite(face['keypoints']).all()
+    assert inside_crop(face['keypoints'], box)
+    with pytest.raises(ValueError, match='x2 > x1'):
+        haar(cut, bboxes=[[10, 10, 5, 20]])

@@ -256,3 +256,6 @@ def test_cofw_converter_scipy_and_hdf5(tmp_path):
         convert_cofw(str(tmp_path / 'other.mat'), 'test', str(tmp_path))
     with pytest.raises(ValueError, match='no variable'):
         convert_cofw(str(tmp_path / 'other.mat'), 'train', str(tmp_path))
+    (tmp_path / 'list.mat').write_text('0001.jpg 1 2 3\n')  # not a .mat
+    with pytest.raises(ValueError, match=r'list\.mat is not a MATLAB \.mat'):
+        convert_cofw(str(tmp_path / 'list.mat'), 'test', str(tmp_path))

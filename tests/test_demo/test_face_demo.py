@@ -3,6 +3,7 @@
 import json
 import os.path as osp
 import shutil
+import struct
 import subprocess
 import sys
 
@@ -61,3 +62,28 @@ def test_video_with_smoothing(tiny_hih, tmp_path):
     missing = run_demo(str(tmp_path / 'none.mp4'), tiny_hih)
     assert missing.returncode != 0
     assert 'cannot open video or webcam' in missing.stderr
+
+
+def test_video_that_ends_early(tiny_hih, tmp_path):
+    """A video whose header announces more frames than it holds: the frames
+    read are kept, a warning says how many, the exit status is 0."""
+    photo = cv2.resize(cv2.imread(PHOTO), (256, 300))
+    video = tmp_path / 'short.avi'
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*'MJPG'), 10,
+                             photo.shape[1::-1])
+    for _ in range(3):
+        writer.write(photo)
+    writer.release()
+    data = bytearray(video.read_bytes())
+    # AVI main header (dwTotalFrames) and stream header (dwLength): 3 -> 5
+    for tag, offset in ((b'avih', 8 + 16), (b'strh', 8 + 32)):
+        position = data.find(tag) + offset
+        assert struct.unpack('<I', data[position:position + 4]) == (3, )
+        data[position:position + 4] = struct.pack('<I', 5)
+    video.write_bytes(bytes(data))
+    out = tmp_path / 'out'
+    result = run_demo(str(video), tiny_hih, '--out-dir', str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'the video ended after 3 of the 5 frames' in result.stderr
+    with open(out / 'predictions.json') as f:
+        assert len(json.load(f)) == 3

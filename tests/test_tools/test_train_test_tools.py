@@ -5,8 +5,10 @@ import glob
 import json
 import os
 import os.path as osp
+import signal
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -44,12 +46,12 @@ def cli(options: dict) -> list:
                                 for key, value in options.items()]
 
 
-def run_tool(args: list, timeout: int = 300) -> str:
+def run_tool(args: list, timeout: int = 300, ok: bool = True) -> str:
     result = subprocess.run(
         args, cwd=REPO, capture_output=True, text=True, timeout=timeout,
         env=dict(os.environ, PYTHONWARNINGS='ignore'))
-    assert result.returncode == 0, (result.stdout[-3000:] +
-                                    result.stderr[-3000:])
+    assert (result.returncode == 0) == ok, (result.stdout[-3000:] +
+                                            result.stderr[-3000:])
     return result.stdout + result.stderr
 
 
@@ -127,3 +129,63 @@ def test_two_process_distributed_training(tmp_path, synthetic_root):
                             weights_only=False)
     assert checkpoint['meta']['iter'] == 4
     assert glob.glob(osp.join(str(tmp_path), '*', '*.log'))
+
+
+def test_test_tool_refuses_a_checkpoint_of_another_config(trained, tmp_path):
+    work_dir, options = trained
+    log = run_tool([sys.executable, 'tools/test.py', CONFIG,
+                    osp.join(work_dir, 'epoch_1.pth'), '--work-dir',
+                    str(tmp_path),
+                    *cli({**options, 'model.backbone.num_stacks': 2,
+                          'model.head.num_stages': 2})], ok=False)
+    assert 'CheckpointError' in log
+    assert 'made for another model (another number of hourglass stacks)' \
+        in log
+
+
+def test_train_tool_refuses_a_bad_annotation_file(tmp_path, synthetic_root):
+    """The data check runs before the Runner: the error names the file and
+    the annotation."""
+    with open(osp.join(synthetic_root, 'annotations',
+                       'face_landmarks_synthetic_train.json')) as f:
+        content = json.load(f)
+    content['annotations'][5]['keypoints'][7] = None  # null -> NaN
+    bad = tmp_path / 'bad.json'
+    bad.write_text(json.dumps(content))
+    log = run_tool([sys.executable, 'tools/train.py', CONFIG, '--work-dir',
+                    str(tmp_path),
+                    *cli({**small_model(synthetic_root),
+                          'train_dataloader.dataset.ann_file': str(bad)})],
+                   ok=False)
+    assert 'AnnotationError' in log
+    assert f"{bad}: annotation id {content['annotations'][5]['id']}" in log
+    assert 'NaN or infinite' in log
+
+
+def test_sigkill_then_resume(tmp_path, synthetic_root):
+    """Kill -9 tools/train.py once its first checkpoint is complete, then
+    --resume: training continues from the last checkpoint and ends with the
+    iteration count of an uninterrupted run (4 epochs x 4 iterations)."""
+    work_dir = str(tmp_path)
+    args = [sys.executable, 'tools/train.py', CONFIG, '--work-dir', work_dir,
+            *cli({**small_model(synthetic_root), 'train_cfg.max_epochs': 4,
+                  'train_cfg.val_interval': 100})]
+    process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    marker = osp.join(work_dir, 'last_checkpoint')
+    deadline = time.time() + 240
+    while not osp.isfile(marker) and process.poll() is None:
+        assert time.time() < deadline, 'no checkpoint within 240 s'
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, 'finished before the kill'
+    with open(marker) as f:
+        saved = f.read().strip()
+    saved_epoch = torch.load(saved, weights_only=False)['meta']['epoch']
+    assert saved_epoch < 4
+
+    log = run_tool(args + ['--resume'])
+    assert f'resumed epoch: {saved_epoch}, iter: {4 * saved_epoch}' in log
+    final = torch.load(osp.join(work_dir, 'epoch_4.pth'), weights_only=False)
+    assert final['meta']['epoch'] == 4 and final['meta']['iter'] == 16

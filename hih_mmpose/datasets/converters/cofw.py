@@ -46,7 +46,12 @@ def read_cofw_mat(path: str,
             images, phis = _read_hdf5(path, keys)
         else:
             from scipy.io import loadmat
-            content = loadmat(path)
+            from scipy.io.matlab import MatReadError
+            try:
+                content = loadmat(path)
+            except (MatReadError, ValueError, TypeError, OSError) as error:
+                raise ValueError(f'{path} is not a MATLAB .mat file '
+                                 f'({error})') from None
             images = [np.asarray(im) for im in content[keys[0]].ravel()]
             phis = np.asarray(content[keys[1]], np.float64)
     except KeyError as error:

@@ -32,8 +32,12 @@ class HaarCascadeFaceDetector(BaseDetector):
         scale_factor (float): Image pyramid step. Defaults to ``1.1``.
         min_neighbors (int): Overlapping detections needed to keep a face.
             Defaults to ``5``.
-        min_size (tuple): Smallest face (w, h) in pixels.
-            Defaults to ``(24, 24)``.
+        min_size (tuple): Smallest face (w, h) in pixels of the image the
+            cascade runs on. Defaults to ``(24, 24)``.
+        max_side (int, optional): Images whose longer side exceeds this are
+            downscaled to it for detection (boxes are mapped back), which
+            bounds the time on very large images. ``None`` disables it.
+            Defaults to ``1280``.
         data_preprocessor (dict, optional): mmdet data preprocessor config.
             Defaults to ``DetDataPreprocessor`` (no normalisation).
         init_cfg (dict, optional): Unused (nothing to initialise).
@@ -44,6 +48,7 @@ class HaarCascadeFaceDetector(BaseDetector):
                  scale_factor: float = 1.1,
                  min_neighbors: int = 5,
                  min_size: Tuple[int, int] = (24, 24),
+                 max_side: Optional[int] = 1280,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         if data_preprocessor is None:
@@ -60,6 +65,7 @@ class HaarCascadeFaceDetector(BaseDetector):
         self.scale_factor = scale_factor
         self.min_neighbors = min_neighbors
         self.min_size = tuple(min_size)
+        self.max_side = max_side
         # a parameter so that mmengine finds a device and dtype
         self.register_buffer('_dummy', torch.zeros(1), persistent=False)
 
@@ -71,6 +77,11 @@ class HaarCascadeFaceDetector(BaseDetector):
         """
         gray = image if image.ndim == 2 else cv2.cvtColor(
             image, cv2.COLOR_BGR2GRAY)
+        ratio = 1.
+        if self.max_side and max(gray.shape) > self.max_side:
+            ratio = self.max_side / max(gray.shape)
+            gray = cv2.resize(gray, None, fx=ratio, fy=ratio,
+                              interpolation=cv2.INTER_AREA)
         gray = cv2.equalizeHist(gray)
         boxes, _, weights = self.classifier.detectMultiScale3(
             gray,
@@ -80,6 +91,7 @@ class HaarCascadeFaceDetector(BaseDetector):
             outputRejectLevels=True)
         boxes = np.asarray(boxes, np.float32).reshape(-1, 4)
         boxes[:, 2:] += boxes[:, :2]
+        boxes /= ratio
         scores = 1 / (1 + np.exp(-np.asarray(weights, np.float32).ravel()))
         return boxes, scores.reshape(-1)
 

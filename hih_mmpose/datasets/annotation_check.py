@@ -1,0 +1,237 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""Check a COCO-layout face-landmark annotation file before a run uses it.
+
+mmpose's face datasets trust their annotation files: a wrong keypoint count,
+a NaN, a zero-size box or a missing image surfaces as a crash deep inside a
+data-loader worker, or not at all (a duplicated face silently counts twice
+in the NME). :func:`check_face_annotations` finds these up front and names
+the file and annotation; ``tools/train.py`` and ``tools/test.py`` run it on
+every configured dataset.
+"""
+import json
+import os.path as osp
+import warnings
+from typing import Dict, List, Optional
+
+import cv2
+import numpy as np
+
+# datasets whose boxes come from the annotation's ``center`` / ``scale``
+CENTER_SCALE_DATASETS = ('WFLWDataset', 'Face300WDataset')
+
+
+class AnnotationError(ValueError):
+    """An annotation file that a run cannot use; the message names the
+    file and the offending image / annotation."""
+
+
+def _load_json(ann_file: str) -> dict:
+    if not osp.isfile(ann_file):
+        raise FileNotFoundError(f'annotation file {ann_file} does not exist')
+    if osp.getsize(ann_file) == 0:
+        raise AnnotationError(f'annotation file {ann_file} is empty')
+    try:
+        with open(ann_file) as f:
+            content = json.load(f)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise AnnotationError(
+            f'annotation file {ann_file} is not valid JSON: {error}') from None
+    if not isinstance(content, dict) or not isinstance(
+            content.get('images'), list) or not isinstance(
+                content.get('annotations'), list):
+        raise AnnotationError(
+            f'{ann_file} is not a COCO-style annotation file (a JSON object '
+            "with 'images' and 'annotations' lists)")
+    if not content['annotations']:
+        raise AnnotationError(f'{ann_file} has no annotations')
+    return content
+
+
+def _box_problem(ann: dict, center_scale: bool) -> Optional[str]:
+    """What is wrong with the annotation's face box, or ``None``."""
+    if center_scale:
+        if 'center' not in ann or 'scale' not in ann:
+            return 'has no center / scale (the face box)'
+        values = np.asarray([*np.ravel(ann['center']),
+                             *np.ravel(ann['scale'])], dtype=np.float64)
+        if values.size != 3 or not np.isfinite(values).all():
+            return f'has an invalid center / scale {ann["center"]}, ' \
+                f'{ann["scale"]}'
+        if values[2] <= 0:
+            return f'has a zero-size face box (scale {ann["scale"]})'
+        return None
+    if 'bbox' not in ann:
+        return 'has no bbox'
+    bbox = np.asarray(ann['bbox'], dtype=np.float64).ravel()
+    if bbox.size != 4 or not np.isfinite(bbox).all():
+        return f'has an invalid bbox {ann["bbox"]}'
+    if bbox[2] <= 0 or bbox[3] <= 0:
+        return f'has a zero-area bbox {ann["bbox"]}'
+    return None
+
+
+def check_face_annotations(ann_file: str,
+                           img_dir: str = '',
+                           num_keypoints: Optional[int] = None,
+                           center_scale: bool = False,
+                           check_images: bool = False) -> Dict[str, int]:
+    """Check one COCO-layout face annotation file.
+
+    Errors (:class:`AnnotationError`, a ``ValueError``, or
+    ``FileNotFoundError``) for: a missing, empty or non-JSON file, one
+    without annotations, an image id listed twice, an annotation of an
+    unknown image, a keypoint count other than ``num_keypoints``, NaN / inf
+    coordinates, a missing or zero-size face box, the same face annotated
+    twice (same image file and keypoints), image files that do not exist
+    and, with ``check_images``, images OpenCV cannot decode.
+
+    Keypoints outside the image are allowed (faces cut by the image border):
+    they are counted and reported with a warning. Training gives keypoints
+    outside the crop weight 0; evaluation uses them as they are.
+
+    Args:
+        ann_file (str): The JSON file.
+        img_dir (str): Directory the images' ``file_name`` s are relative
+            to. Defaults to ``''``.
+        num_keypoints (int, optional): Expected keypoints per face; defaults
+            to the count of the first annotation.
+        center_scale (bool): The dataset takes the face box from
+            ``center`` / ``scale`` (mmpose's WFLW and 300W datasets)
+            instead of ``bbox``. Defaults to ``False``.
+        check_images (bool): Also decode every image (slow). Defaults to
+            ``False``: only their existence is checked.
+
+    Returns:
+        dict: ``images``, ``annotations`` and ``outside_image`` (keypoints
+        outside their image) counts.
+    """
+    content = _load_json(ann_file)
+    images: Dict[object, dict] = {}
+    for image in content['images']:
+        if image.get('id') in images:
+            raise AnnotationError(
+                f'{ann_file}: image id {image.get("id")} is listed twice '
+                f'({images[image["id"]].get("file_name")}, '
+                f'{image.get("file_name")})')
+        images[image.get('id')] = image
+
+    seen_faces: Dict[tuple, object] = {}
+    outside = 0
+    for ann in content['annotations']:
+        image = images.get(ann.get('image_id'))
+        if image is None:
+            raise AnnotationError(
+                f'{ann_file}: annotation id {ann.get("id")} refers to image '
+                f'id {ann.get("image_id")}, which is not in images')
+        where = (f'{ann_file}: annotation id {ann.get("id")} (image '
+                 f'{image.get("file_name")})')
+        keypoints = np.asarray(ann.get('keypoints', []),
+                               dtype=np.float64).ravel()
+        if num_keypoints is None:
+            num_keypoints = keypoints.size // 3
+        if keypoints.size != 3 * num_keypoints:
+            raise AnnotationError(
+                f'{where} has {keypoints.size / 3:g} keypoints, expected '
+                f'{num_keypoints} ({3 * num_keypoints} numbers x, y, v)')
+        if not np.isfinite(keypoints).all():
+            raise AnnotationError(f'{where} has NaN or infinite keypoint '
+                                  'coordinates')
+        problem = _box_problem(ann, center_scale)
+        if problem:
+            raise AnnotationError(f'{where} {problem}')
+        xy = keypoints.reshape(-1, 3)[:, :2]
+        width, height = image.get('width'), image.get('height')
+        if width and height:
+            # pixel centres at integers: the image spans -0.5 .. size - 0.5
+            outside += int(np.sum((xy[:, 0] < -0.5) | (xy[:, 1] < -0.5) |
+                                  (xy[:, 0] > width - 0.5) |
+                                  (xy[:, 1] > height - 0.5)))
+        face = (image.get('file_name'), keypoints.round(3).tobytes())
+        if face in seen_faces:
+            raise AnnotationError(
+                f'{where} is listed twice: annotation id '
+                f'{seen_faces[face]} has the same image and keypoints (it '
+                'would count twice in the metrics)')
+        seen_faces[face] = ann.get('id')
+
+    file_names = sorted({str(image.get('file_name')) for image in
+                         images.values()})
+    missing = [name for name in file_names
+               if not osp.isfile(osp.join(img_dir, name))]
+    if missing:
+        raise FileNotFoundError(
+            f'{ann_file}: {len(missing)} of {len(file_names)} images are '
+            f'missing under {img_dir!r}, e.g. ' + ', '.join(missing[:3]))
+    if check_images:
+        for name in file_names:
+            if cv2.imread(osp.join(img_dir, name)) is None:
+                raise AnnotationError(
+                    f'{ann_file}: image {osp.join(img_dir, name)} is not a '
+                    'readable image')
+    if outside:
+        warnings.warn(
+            f'{ann_file}: {outside} keypoints lie outside their image; kept '
+            '(weight 0 in training when outside the crop)')
+    return dict(images=len(images), annotations=len(content['annotations']),
+                outside_image=outside)
+
+
+def dataset_configs(cfg) -> List[dict]:
+    """The dataset configs of a run config's train / val / test loaders
+    (inside ``ConcatDataset`` s too), without repeats."""
+    found = []
+
+    def visit(dataset) -> None:
+        if dataset is None:
+            return
+        if 'datasets' in dataset:
+            for inner in dataset['datasets']:
+                visit(inner)
+        elif 'dataset' in dataset:
+            visit(dataset['dataset'])
+        elif 'ann_file' in dataset and dataset not in found:
+            found.append(dataset)
+
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        if cfg.get(loader):
+            visit(cfg[loader].get('dataset'))
+    return found
+
+
+def check_dataset_config(dataset: dict,
+                         check_images: bool = False) -> Dict[str, int]:
+    """:func:`check_face_annotations` on one mmpose dataset config
+    (``type``, ``data_root``, ``ann_file``, ``data_prefix``, ``metainfo``)
+    with the keypoint count of its metainfo."""
+    from mmpose.datasets.datasets.utils import parse_pose_metainfo
+    from mmpose.registry import DATASETS
+    dataset_type = dataset.get('type', '')
+    data_root = dataset.get('data_root') or ''
+    ann_file = dataset['ann_file']
+    if data_root and not osp.isabs(ann_file):
+        ann_file = osp.join(data_root, ann_file)
+    img_dir = (dataset.get('data_prefix') or {}).get('img', '')
+    if data_root and not osp.isabs(img_dir):
+        img_dir = osp.join(data_root, img_dir)
+    num_keypoints = None
+    metainfo = dataset.get('metainfo')
+    dataset_class = DATASETS.get(dataset_type)
+    if metainfo is None and dataset_class is not None:
+        metainfo = getattr(dataset_class, 'METAINFO', None)
+    if metainfo:
+        num_keypoints = parse_pose_metainfo(dict(metainfo))['num_keypoints']
+    return check_face_annotations(
+        ann_file, img_dir, num_keypoints,
+        center_scale=dataset_type in CENTER_SCALE_DATASETS,
+        check_images=check_images)
+
+
+def check_run_datasets(cfg, check_images: bool = False) -> None:
+    """Check every dataset of a run config (``tools/train.py`` and
+    ``tools/test.py`` call this before building the Runner) and print one
+    line per annotation file."""
+    for dataset in dataset_configs(cfg):
+        counts = check_dataset_config(dataset, check_images)
+        print(f'[data check] {dataset["ann_file"]}: '
+              f'{counts["annotations"]} faces in {counts["images"]} images, '
+              'ok', flush=True)
