@@ -68,6 +68,40 @@ def synthetic_root(tmp_path_factory):
     return root
 
 
+@pytest.fixture
+def tiny_train_cfg(synthetic_root):
+    """Factory ``make(work_dir) -> Config``: configs/hih_synthetic.py shrunk
+    to a 1-stack, 32-channel HIH training one epoch (4 iterations of 4) on
+    the small synthetic set, no validation, a checkpoint per epoch, a log
+    line per iteration, seed 0 (deterministic)."""
+    from mmengine.config import Config
+
+    def make(work_dir: str) -> Config:
+        cfg = Config.fromfile(
+            osp.join(REPO_ROOT, 'configs', 'hih_synthetic.py'))
+        cfg.model.backbone.update(num_stacks=1, channels=32)
+        cfg.model.head.update(num_stages=1, in_channels=32,
+                              decimal_channels=32)
+        cfg.train_dataloader.update(batch_size=4, num_workers=0,
+                                    persistent_workers=False)
+        cfg.train_dataloader.dataset.data_root = synthetic_root
+        cfg.train_cfg = dict(by_epoch=True, max_epochs=1)
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+        cfg.test_cfg = cfg.test_dataloader = cfg.test_evaluator = None
+        cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
+                                            interval=1)
+        cfg.default_hooks.logger.interval = 1
+        cfg.param_scheduler = []
+        cfg.work_dir = work_dir
+        # Runners made in the same second would share one MMLogger (and
+        # log file)
+        cfg.experiment_name = uuid.uuid4().hex
+        cfg.randomness = dict(seed=0, deterministic=True)
+        return cfg
+
+    return make
+
+
 @pytest.fixture(scope='session')
 def tiny_hih(tmp_path_factory, synthetic_root):
     """(config file, checkpoint) of a narrow HIH trained for one epoch on

@@ -3,8 +3,8 @@
 load into the usual layout."""
 import copy
 import os.path as osp
-import uuid
 
+import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.runner import Runner, load_checkpoint
@@ -16,16 +16,6 @@ CONFIG = osp.abspath(
              'hih_synthetic.py'))
 
 
-def small_cfg(data_root: str) -> Config:
-    cfg = Config.fromfile(CONFIG)
-    cfg.model.backbone.update(num_stacks=1, channels=32)
-    cfg.model.head.update(num_stages=1, in_channels=32, decimal_channels=32)
-    cfg.train_dataloader.update(batch_size=4, num_workers=0,
-                                persistent_workers=False)
-    cfg.train_dataloader.dataset.data_root = data_root
-    return cfg
-
-
 def conv_weights(model: torch.nn.Module) -> list:
     return [p for p in model.parameters() if p.ndim == 4]
 
@@ -35,16 +25,22 @@ def test_default_runtime_enables_it():
     assert dict(type='ChannelsLastHook') in cfg.custom_hooks
 
 
-def test_training_step_matches_nchw(synthetic_root):
+def test_training_step_matches_nchw(tmp_path, tiny_train_cfg):
     """One forward/backward in NHWC gives the NCHW losses and gradients up
-    to float summation order."""
-    cfg = small_cfg(synthetic_root)
-    torch.manual_seed(0)
+    to float summation order (weights of scale 1/sqrt(fan_in), so that
+    train-mode BN does not amplify rounding)."""
+    cfg = tiny_train_cfg(str(tmp_path))
+    generator = torch.Generator().manual_seed(0)
     nchw = MODELS.build(cfg.model)
-    nchw.init_weights()
+    for module in nchw.modules():
+        if isinstance(module, torch.nn.Conv2d):
+            module.weight.data = torch.randn(
+                module.weight.shape,
+                generator=generator) / module.weight[0].numel()**0.5
     nhwc = copy.deepcopy(nchw).to(memory_format=torch.channels_last)
     assert all(w.is_contiguous(memory_format=torch.channels_last)
                for w in conv_weights(nhwc))
+    np.random.seed(0)  # the augmentation's draws
     batch = next(iter(Runner.build_dataloader(cfg.train_dataloader,
                                               seed=0)))
     results = []
@@ -58,22 +54,20 @@ def test_training_step_matches_nchw(synthetic_root):
     for name in ('loss_heatmap', 'loss_decimal'):
         torch.testing.assert_close(losses_b[name], losses_a[name],
                                    rtol=1e-5, atol=0)
-    # relative L2 error per tensor (a few bias gradients are sums that
-    # cancel to ~1e-12, pure rounding noise element-wise)
+    # relative L2 error of the whole gradient, and per tensor (element-wise,
+    # sums that cancel to ~0 are pure rounding noise; so are the gradients
+    # of biases that a train-mode BN cancels, ~1e-12)
+    flat_a = torch.cat([g.flatten() for g in grads_a])
+    flat_b = torch.cat([g.flatten() for g in grads_b])
+    assert (flat_b - flat_a).norm() <= 2e-3 * flat_a.norm()
     for grad_a, grad_b in zip(grads_a, grads_b):
-        assert (grad_b - grad_a).norm() <= 1e-2 * grad_a.norm() + 1e-9
+        assert (grad_b - grad_a).norm() <= \
+            2e-2 * grad_a.norm() + 1e-6 * flat_a.norm()
 
 
 def test_runner_trains_nhwc_and_checkpoint_loads_nchw(tmp_path,
-                                                      synthetic_root):
-    cfg = small_cfg(synthetic_root)
-    cfg.train_cfg = dict(by_epoch=True, max_epochs=1)
-    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
-    cfg.test_cfg = cfg.test_dataloader = cfg.test_evaluator = None
-    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=1)
-    cfg.param_scheduler = []
-    cfg.work_dir = str(tmp_path)
-    cfg.experiment_name = uuid.uuid4().hex
+                                                      tiny_train_cfg):
+    cfg = tiny_train_cfg(str(tmp_path))
     runner = Runner.from_cfg(cfg)
     runner.train()
     weights = conv_weights(runner.model)
