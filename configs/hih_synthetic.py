@@ -1,6 +1,10 @@
 # A small HIH (2 stacks, 64 channels, 128x128 input, 32x32 integer and 8x8
 # decimal heatmaps) trained on the embedded synthetic faces (98 WFLW-semantic
 # landmarks, tools/generate_synthetic_faces.py): a few CPU minutes.
+# The decimal heatmap comes from CellDecimalBranch (features around each
+# keypoint's integer cell) trained with normalised Gaussian soft labels: the
+# published branch and recipe (configs/hih_synthetic_published.py) stay at
+# chance level here (README, "Does the decimal heatmap work?").
 _base_ = ['./_base_/default_runtime.py']
 
 train_cfg = dict(max_epochs=6, val_interval=2)
@@ -21,7 +25,9 @@ codec = dict(
     heatmap_size=(32, 32),
     decimal_size=(8, 8),
     sigma=1.5,
-    decimal_sigma=1.0)
+    decimal_sigma=1.0,
+    # the cell branch's logits have no fixed level: no published max > 0 mask
+    mask_decimal=False)
 
 model = dict(
     type='TopdownPoseEstimator',
@@ -44,10 +50,20 @@ model = dict(
         heatmaps_from_backbone=True,
         heatmap_size=codec['heatmap_size'],
         decimal_size=codec['decimal_size'],
-        decimal_channels=96,
+        decimal_branch=dict(
+            type='CellDecimalBranch',
+            channels=32,
+            window=5,
+            hidden_channels=256,
+            detach_stream=True),
+        decimal_sigma=codec['decimal_sigma'],
         loss=dict(type='KeypointMSELoss', use_target_weight=True),
         decimal_loss=dict(
-            type='SeamlessLoss', use_target_weight=True, loss_weight=0.05),
+            type='SeamlessLoss',
+            use_target_weight=True,
+            soft_label='gaussian',
+            reduction='landmark',
+            loss_weight=1.0),
         decoder=codec),
     test_cfg=dict(flip_test=True))
 

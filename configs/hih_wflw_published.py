@@ -8,7 +8,20 @@
 #       checkpoints/hih_wflw_published.pth
 _base_ = ['./hih_wflw.py']
 
-model = dict(test_cfg=dict(flip_test=False))
+# the published decimal branch (pooled from the whole stream, 384 channels),
+# the published loss and decode (argmax + argmax / 8 with the max > 0 mask):
+# the layout tools/convert_official_checkpoint.py converts into
+model = dict(
+    head=dict(
+        decimal_channels=384,
+        decimal_branch=None,
+        decimal_loss=dict(
+            _delete_=True,
+            type='SeamlessLoss',
+            use_target_weight=True,
+            loss_weight=0.05),
+        decoder=dict(mask_decimal=True)),
+    test_cfg=dict(flip_test=False))
 
 ann_dir = 'annotations_published/'
 val_dataloader = dict(

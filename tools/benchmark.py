@@ -7,7 +7,10 @@ every comparison is a ratio measured in the same run, so the conclusions
 hold on a noisy shared machine. Models use random weights whose BatchNorm
 statistics are calibrated on the benchmark input (activations of a trained
 network's scale; random weights with untouched statistics overflow or turn
-denormal, which distorts CPU timings).
+denormal, which distorts CPU timings). HIH-T / S / B are the published
+networks (the published decimal branch, as in the paper and the published
+checkpoint); the training section trains configs/hih_synthetic.py as
+configured.
 
 Example::
 
@@ -181,10 +184,19 @@ def face_batch(model: nn.Module, batch_size: int, device: str) -> dict:
     return batch
 
 
-def build_model(config: str, device: str, calibration_batch: int = 4):
-    """mmpose ``init_model`` (random weights), BN calibrated on faces."""
+def build_model(config: str,
+                device: str,
+                calibration_batch: int = 4,
+                published: bool = False):
+    """mmpose ``init_model`` (random weights), BN calibrated on faces.
+    ``published``: with the published decimal branch (the network of the
+    paper and of the published checkpoint) instead of the config's."""
     from mmpose.apis import init_model
-    model = init_model(load_config(config), device=device)
+    cfg = load_config(config)
+    if published:
+        cfg.model.head.decimal_branch = None
+        cfg.model.head.decoder.mask_decimal = True
+    model = init_model(cfg, device=device)
     data = model.data_preprocessor(
         face_batch(model, calibration_batch, device))
     calibrate_bn(TensorForward(model), data['inputs'])
@@ -205,7 +217,8 @@ def bench_inference(args, device: str = 'cpu') -> List[dict]:
     results = []
     for name in args.models:
         log(f'inference: HIH-{name}')
-        model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), device)
+        model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), device,
+                            published=True)
         backbone, head = model.cfg.model.backbone, model.cfg.model.head
         plain = PlainHIH(head.out_channels, backbone.num_stacks,
                          backbone.depth, backbone.channels,
@@ -481,7 +494,8 @@ def bench_flops(args) -> dict:
     rows = []
     for name in args.models:
         log(f'flops: HIH-{name}')
-        model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), 'cpu')
+        model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), 'cpu',
+                            published=True)
         macs = count_macs(model)
         eager = TensorForward(model)
         fast = TensorForward(optimize_for_inference(copy.deepcopy(model)))
@@ -536,7 +550,8 @@ def bench_onnx(args, work_dir: str) -> List[dict]:
     results = []
     for name in args.models:
         log(f'onnx: exporting HIH-{name}')
-        model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), 'cpu')
+        model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), 'cpu',
+                            published=True)
         out_file = osp.join(work_dir, f'hih_{name}.onnx')
         export_onnx(model, out_file)
         options = ort.SessionOptions()
@@ -597,7 +612,8 @@ def bench_gpu(args) -> Dict[str, object]:
     bf16_peak = matmul_gflops(args.repeats, device, torch.bfloat16, 8192)
     for name in args.models:
         log(f'gpu: HIH-{name}')
-        model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), device)
+        model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), device,
+                            published=True)
         macs = count_macs(copy.deepcopy(model).cpu())
         row = dict(model=f'HIH-{name}')
         fast = TensorForward(optimize_for_inference(copy.deepcopy(model)))

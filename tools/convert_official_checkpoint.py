@@ -8,7 +8,7 @@ tools/test.py or MMPoseInferencer.
 Example:
     .venv/bin/python tools/convert_official_checkpoint.py \
         Best/WFLW/WFLW.pth checkpoints/hih_wflw_published.pth \
-        --config configs/hih_wflw.py
+        --config configs/hih_wflw_published.py
 """
 import argparse
 import os
@@ -53,7 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('src', help='published checkpoint (.pth)')
     parser.add_argument('dst', help='converted checkpoint to write')
-    parser.add_argument('--config', default='configs/hih_wflw.py',
+    parser.add_argument('--config', default='configs/hih_wflw_published.py',
                         help='hih_mmpose config the weights are for')
     parser.add_argument('--trust', action='store_true',
                         help='unpickle the source fully (trusted files only)')

@@ -5,7 +5,10 @@
 2. trains ``configs/hih_synthetic.py`` with ``tools/train.py``;
 3. evaluates the best checkpoint with ``tools/test.py`` (NME / FR / AUC table,
    CED curve in ``<work-dir>/ced``);
-4. draws ground truth and predictions of a few test faces into
+4. decodes the same checkpoint's maps several ways with
+   ``tools/analysis_tools/decoder_ablation.py``: what the decimal heatmap
+   adds over the integer heatmap and mmpose's DARK;
+5. draws ground truth and predictions of a few test faces into
    ``<work-dir>/predictions.png``.
 
 Example:
@@ -78,20 +81,20 @@ def main() -> None:
     ann_file = osp.join(args.data_root, 'annotations',
                         'face_landmarks_synthetic_train.json')
     if not osp.isfile(osp.join(REPO, ann_file)):
-        run('1/4 render the synthetic faces', [
+        run('1/5 render the synthetic faces', [
             python, 'tools/dataset_converters/generate_synthetic_faces.py',
             '--out-dir', args.data_root, '--num-train',
             str(args.num_train), '--num-test',
             str(args.num_test)
         ])
     else:
-        print(f'== 1/4 synthetic faces already in {args.data_root}')
+        print(f'== 1/5 synthetic faces already in {args.data_root}')
     options = [f'{loader}_dataloader.dataset.data_root={args.data_root}'
                for loader in ('train', 'val', 'test')]
     if args.epochs:
         options.append(f'train_cfg.max_epochs={args.epochs}')
     train_start = time.time()
-    run('2/4 train HIH on CPU', [
+    run('2/5 train HIH on CPU', [
         python, 'tools/train.py', CONFIG, '--work-dir', args.work_dir,
         '--cfg-options', *options
     ])
@@ -99,20 +102,33 @@ def main() -> None:
     best = sorted(glob.glob(osp.join(REPO, args.work_dir, 'best_NME_*.pth')),
                   key=osp.getmtime)[-1]
     metrics_file = osp.join(args.work_dir, 'test_metrics.json')
-    run('3/4 evaluate the best checkpoint', [
+    run('3/5 evaluate the best checkpoint', [
         python, 'tools/test.py', CONFIG, best, '--work-dir', args.work_dir,
         '--out', metrics_file, '--cfg-options', *options
     ])
-    print('\n== 4/4 draw predictions', flush=True)
+    ablation_file = osp.join(args.work_dir, 'decoder_ablation.json')
+    run('4/5 compare decoders on the same checkpoint', [
+        python, 'tools/analysis_tools/decoder_ablation.py', CONFIG, best,
+        '--out', ablation_file, '--cfg-options', *options
+    ])
+    print('\n== 5/5 draw predictions', flush=True)
     figure = osp.join(REPO, args.work_dir, 'predictions.png')
     draw_predictions(best, osp.join(REPO, args.data_root), figure)
     with open(osp.join(REPO, metrics_file)) as f:
         metrics = json.load(f)
+    with open(osp.join(REPO, ablation_file)) as f:
+        ablation = json.load(f)
     print(f'\nDone in {(time.time() - start) / 60:.1f} min (training '
           f'{train_time / 60:.1f} min) on {os.cpu_count()} CPU cores.\n'
           f'Synthetic test set: NME {100 * metrics["NME"]:.2f} %, '
           f'FR@0.1 {100 * metrics["FR@0.1"]:.2f} %, '
-          f'AUC@0.1 {metrics["AUC@0.1"]:.4f}\n'
+          f'AUC@0.1 {metrics["AUC@0.1"]:.4f} (flip test)\n'
+          f'Decimal heatmap: interval top-1 accuracy '
+          f'{100 * ablation["acc_decimal"]:.1f} % (chance '
+          f'{100 * ablation["chance_decimal"]:.1f} %); without flip test, '
+          f'NME HIH decode {100 * ablation["NME/hih"]:.2f} % vs mmpose DARK '
+          f'on the same integer heatmaps '
+          f'{100 * ablation["NME/dark_k3"]:.2f} %\n'
           f'checkpoint:  {osp.relpath(best, REPO)}\n'
           f'CED curve:   {osp.join(args.work_dir, "ced", "ced.png")}\n'
           f'predictions: {osp.relpath(figure, REPO)} '

@@ -55,6 +55,9 @@ class HIHLabel(BaseKeypointCodec):
           the softmax of the loss) in shape (N, K, Hd, Wd).
         - keypoint_weights (np.ndarray): Target weights in shape (N, K): 0
           for invisible keypoints and keypoints outside the input image.
+        - keypoint_coords (np.ndarray): The keypoints in heatmap units
+          ``(x + 0.5) / stride`` in shape (N, K, 2) (0 where the weight is
+          0), from which a head can make decimal targets for any cell.
 
     Args:
         input_size (int | tuple): Input image size [w, h].
@@ -77,7 +80,8 @@ class HIHLabel(BaseKeypointCodec):
     field_mapping_table = dict(heatmaps='heatmaps')
     label_mapping_table = dict(
         keypoint_weights='keypoint_weights',
-        decimal_heatmaps='decimal_heatmaps')
+        decimal_heatmaps='decimal_heatmaps',
+        keypoint_coords='keypoint_coords')
 
     def __init__(self,
                  input_size: IntPair = (256, 256),
@@ -122,7 +126,8 @@ class HIHLabel(BaseKeypointCodec):
 
         Returns:
             dict: ``heatmaps`` (K, H, W), ``decimal_heatmaps``
-            (1, K, Hd, Wd) and ``keypoint_weights`` (1, K), all float32.
+            (1, K, Hd, Wd), ``keypoint_weights`` (1, K) and
+            ``keypoint_coords`` (1, K, 2), all float32.
         """
         if keypoints.ndim != 3 or keypoints.shape[0] != 1 or \
                 keypoints.shape[2] != 2:
@@ -149,7 +154,8 @@ class HIHLabel(BaseKeypointCodec):
         return dict(
             heatmaps=heatmaps,
             decimal_heatmaps=decimal_heatmaps[None],
-            keypoint_weights=weights[None].astype(np.float32))
+            keypoint_weights=weights[None].astype(np.float32),
+            keypoint_coords=coords[None].astype(np.float32))
 
     def decode(self, integer_heatmaps: np.ndarray,
                decimal_logits: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:

@@ -7,7 +7,7 @@ interval ``[i, i + 1)``, so a coordinate ``u`` has integer part
 ``u - floor(u)`` (classified into the ``w x h`` cells of the decimal
 heatmap, cell ``b`` standing for the decimal value ``b / w``).
 """
-from typing import Tuple
+from typing import Optional, Tuple
 
 import numpy as np
 import torch
@@ -104,8 +104,9 @@ def split_coordinates(coords: np.ndarray, heatmap_size: Tuple[int, int],
     return cells.astype(np.int64), bins.astype(np.int64)
 
 
-def _argmax_2d_np(maps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-    """Column, row and value of the first maximum of (..., H, W) maps."""
+def argmax_2d(maps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Column, row (int64, shape (..., 2)) and value (shape (...)) of the
+    first maximum of (..., H, W) maps."""
     width = maps.shape[-1]
     flat = maps.reshape(maps.shape[:-2] + (-1, ))
     index = flat.argmax(axis=-1)
@@ -136,8 +137,8 @@ def decode_hih(integer_heatmaps: np.ndarray, decimal_logits: np.ndarray,
         - scores (np.ndarray): Integer heatmap maxima clipped to [0, 1],
           (N, K).
     """
-    cells, peak = _argmax_2d_np(integer_heatmaps)
-    bins, decimal_peak = _argmax_2d_np(decimal_logits)
+    cells, peak = argmax_2d(integer_heatmaps)
+    bins, decimal_peak = argmax_2d(decimal_logits)
     cells = np.where((peak > 0)[..., None], cells, 0)
     if mask_decimal:
         bins = np.where((decimal_peak > 0)[..., None], bins, 0)
@@ -146,8 +147,9 @@ def decode_hih(integer_heatmaps: np.ndarray, decimal_logits: np.ndarray,
     return coords.astype(np.float32), np.clip(peak, 0, 1).astype(np.float32)
 
 
-def _argmax_2d_torch(maps: Tensor) -> Tuple[Tensor, Tensor]:
-    """Column, row and value of the first maximum of (..., H, W) maps."""
+def argmax_2d_torch(maps: Tensor) -> Tuple[Tensor, Tensor]:
+    """Column, row (int64, shape (..., 2)) and value (shape (...)) of the
+    first maximum of (..., H, W) maps."""
     width = maps.shape[-1]
     value, index = maps.flatten(-2).max(dim=-1)
     xy = torch.stack([index % width, torch.div(index, width,
@@ -171,8 +173,8 @@ def decode_hih_torch(integer_heatmaps: Tensor,
         - coords (Tensor): Coordinates in heatmap units, (N, K, 2), float32.
         - scores (Tensor): Integer heatmap maxima clipped to [0, 1], (N, K).
     """
-    cells, peak = _argmax_2d_torch(integer_heatmaps)
-    bins, decimal_peak = _argmax_2d_torch(decimal_logits)
+    cells, peak = argmax_2d_torch(integer_heatmaps)
+    bins, decimal_peak = argmax_2d_torch(decimal_logits)
     cells = cells * (peak > 0).unsqueeze(-1)
     if mask_decimal:
         bins = bins * (decimal_peak > 0).unsqueeze(-1)
@@ -181,3 +183,91 @@ def decode_hih_torch(integer_heatmaps: Tensor,
                                 device=decimal_logits.device)
     coords = cells.float() + bins.float() / decimal_size
     return coords, peak.float().clamp(0, 1)
+
+
+def decimal_bin_accuracy(decimal_logits: np.ndarray,
+                         decimal_targets: np.ndarray,
+                         weights: Optional[np.ndarray] = None) -> float:
+    """Top-1 accuracy of the decimal interval classification.
+
+    A keypoint counts as correct when the argmax of its predicted decimal map
+    is the argmax of its target map (the interval that holds the true
+    decimal part). Chance level is ``1 / (h * w)``.
+
+    Args:
+        decimal_logits (np.ndarray): Predicted decimal maps, (N, K, h, w).
+        decimal_targets (np.ndarray): Target decimal maps (Gaussian values or
+            one-hot), (N, K, h, w).
+        weights (np.ndarray, optional): Keypoint weights (N, K); keypoints
+            with weight 0 are not counted. Defaults to all counted.
+
+    Returns:
+        float: The fraction of counted keypoints whose interval is right, or
+        ``nan`` if none is counted.
+    """
+    predicted, _ = argmax_2d(decimal_logits)
+    target, _ = argmax_2d(decimal_targets)
+    correct = np.all(predicted == target, axis=-1)
+    counted = np.ones(correct.shape, bool) if weights is None else weights > 0
+    if not counted.any():
+        return float('nan')
+    return float(correct[counted].mean())
+
+
+def decimal_bins_in_cells(coords: np.ndarray, cells: np.ndarray,
+                          decimal_size: Tuple[int, int],
+                          decimal_sigma: float) -> np.ndarray:
+    """Decimal bin of each coordinate *relative to a given cell*, clipped
+    into that cell.
+
+    For the keypoint's own cell (as :func:`split_coordinates` gives it,
+    carry included) this is its decimal bin. For another cell it is the bin
+    of that cell nearest to the keypoint (an edge bin when the keypoint lies
+    outside the cell): what a decimal map read at that cell should predict.
+
+    Args:
+        coords (np.ndarray): Coordinates in heatmap units, (..., 2).
+        cells (np.ndarray): Integer cells (x, y), (..., 2).
+        decimal_size (tuple): Decimal heatmap size [w, h].
+        decimal_sigma (float): Sigma of the decimal Gaussian (tie rule).
+
+    Returns:
+        np.ndarray: Bins (x, y) in ``[0, w - 1] x [0, h - 1]``, int64.
+    """
+    decimal_size = np.asarray(decimal_size)
+    radius = -gaussian_window(decimal_sigma)[0]
+    bins = np.round((coords - cells) * decimal_size - radius) + radius
+    return np.clip(bins, 0, decimal_size - 1).astype(np.int64)
+
+
+def decimal_targets_torch(coords: Tensor, cells: Tensor,
+                          decimal_size: Tuple[int, int],
+                          decimal_sigma: float) -> Tensor:
+    """Decimal Gaussian targets of keypoints read at given cells (torch).
+
+    The target of keypoint k is the codec's decimal Gaussian (peak 1, the
+    published kernel window) centred on :func:`decimal_bins_in_cells`; at
+    the keypoint's own cell it equals ``HIHLabel``'s ``decimal_heatmaps``.
+
+    Args:
+        coords (Tensor): Coordinates in heatmap units, (B, K, 2).
+        cells (Tensor): Integer cells (x, y), (B, K, 2).
+        decimal_size (tuple): Decimal heatmap size [w, h].
+        decimal_sigma (float): Sigma of the decimal Gaussian in bins.
+
+    Returns:
+        Tensor: Targets in shape (B, K, h, w), float32.
+    """
+    first, last = gaussian_window(decimal_sigma)
+    size = torch.tensor(decimal_size, device=coords.device)
+    bins = torch.round((coords - cells) * size - (-first)) + (-first)
+    bins = torch.minimum(bins.clamp_min(0), size - 1)
+
+    def profile(length: int, centre: Tensor) -> Tensor:  # (B, K, length)
+        offset = torch.arange(length, device=coords.device) - centre[..., None]
+        inside = (offset >= first) & (offset <= last)
+        return torch.exp(-offset**2 / (2 * decimal_sigma**2)) * inside
+
+    width, height = decimal_size
+    return (profile(height, bins[..., 1])[..., :, None] *
+            profile(width, bins[..., 0])[..., None, :]).float()

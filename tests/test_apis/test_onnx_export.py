@@ -14,8 +14,9 @@ from hih_mmpose.apis import export_onnx
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
 
 
-def hih(num_stacks: int) -> torch.nn.Module:
-    codec = dict(type='HIHLabel')
+def hih(num_stacks: int, cell_branch: bool = False) -> torch.nn.Module:
+    codec = dict(type='HIHLabel', mask_decimal=not cell_branch)
+    branch = dict(type='CellDecimalBranch') if cell_branch else None
     return MODELS.build(
         dict(
             type='TopdownPoseEstimator',
@@ -24,15 +25,18 @@ def hih(num_stacks: int) -> torch.nn.Module:
                 std=[58.395, 57.12, 57.375], bgr_to_rgb=True),
             backbone=dict(type='HIHHourglassNet', num_stacks=num_stacks),
             head=dict(type='HIHHead', in_channels=256, out_channels=98,
-                      num_stages=num_stacks, decoder=codec))).eval()
+                      num_stages=num_stacks, decimal_branch=branch,
+                      decoder=codec))).eval()
 
 
-@pytest.mark.parametrize('num_stacks', [1, 2, 4])
-def test_onnxruntime_matches_pytorch(num_stacks, tmp_path):
-    """HIH-T / S / B with the decoder in the graph: onnxruntime gives the
+@pytest.mark.parametrize('num_stacks,cell_branch', [(1, False), (2, False),
+                                                    (4, False), (1, True)])
+def test_onnxruntime_matches_pytorch(num_stacks, cell_branch, tmp_path):
+    """HIH-T / S / B (published decimal branch) and HIH-T with the cell
+    decimal branch, the decoder in the graph: onnxruntime gives the
     keypoints of the PyTorch model, batch 1 and 4 (dynamic batch)."""
     torch.manual_seed(num_stacks)
-    model = hih(num_stacks)
+    model = hih(num_stacks, cell_branch)
     out = str(tmp_path / 'hih.onnx')
     export_onnx(model, out)
     session = onnxruntime.InferenceSession(

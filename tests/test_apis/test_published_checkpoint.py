@@ -172,7 +172,8 @@ def test_conversion_tool(tmp_path):
     out = tmp_path / 'hih_wflw_converted.pth'
     result = subprocess.run(
         [sys.executable, 'tools/convert_official_checkpoint.py',
-         str(checkpoint), str(out), '--config', 'configs/hih_wflw.py'],
+         str(checkpoint), str(out), '--config',
+         'configs/hih_wflw_published.py'],
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert '1552 published keys: 1210 converted, 342 unused shortcut ' \
@@ -184,7 +185,8 @@ def test_conversion_tool(tmp_path):
     torch.save(dict(state_dict=sd), bad)
     result = subprocess.run(
         [sys.executable, 'tools/convert_official_checkpoint.py', str(bad),
-         str(tmp_path / 'x.pth'), '--config', 'configs/hih_wflw.py'],
+         str(tmp_path / 'x.pth'), '--config',
+         'configs/hih_wflw_published.py'],
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert 'missing in the checkpoint' in result.stderr

@@ -207,3 +207,46 @@ class TestHIHLabel(TestCase):
         self.assertIsInstance(labels.decimal_heatmaps, torch.Tensor)
         self.assertEqual(sample.gt_instances.keypoints.shape, (1, 2, 2))
         self.assertEqual(sample.gt_instances.bboxes.shape, (1, 4))
+
+
+def test_decimal_bin_accuracy():
+    """Hand-made maps: 2 of the 3 counted keypoints are right."""
+    from hih_mmpose.codecs import decimal_bin_accuracy
+    targets = np.zeros((1, 4, 8, 8))
+    logits = np.zeros((1, 4, 8, 8))
+    for k, (x, y) in enumerate([(1, 2), (7, 0), (3, 3), (5, 5)]):
+        targets[0, k, y, x] = 1.
+    logits[0, 0, 2, 1] = 3.  # right
+    logits[0, 1, 0, 6] = 3.  # wrong column
+    logits[0, 2, 3, 3] = 1.  # right
+    logits[0, 3, 0, 0] = 9.  # wrong, but weight 0
+    weights = np.array([[1., 1., 0.5, 0.]])
+    assert decimal_bin_accuracy(logits, targets, weights) == 2 / 3
+    assert decimal_bin_accuracy(logits, targets) == 2 / 4
+    assert np.isnan(decimal_bin_accuracy(logits, targets, weights * 0))
+
+
+def test_decimal_targets_for_cells():
+    """At the true cells the torch targets are the codec's decimal maps; at
+    a neighbouring cell the nearest edge interval."""
+    from hih_mmpose.codecs import decimal_bins_in_cells, decimal_targets_torch
+    codec = HIHLabel(input_size=(256, 256), heatmap_size=(64, 64))
+    rng = np.random.default_rng(3)
+    keypoints = rng.uniform(0, 255, size=(1, 40, 2))
+    keypoints[0, 0] = [4 * 20 + 3.9, 4 * 7 + 1.0]  # decimal 0.975: carry
+    encoded = codec.encode(keypoints)
+    coords = encoded['keypoint_coords']
+    np.testing.assert_allclose(coords[0], (keypoints[0] + 0.5) / 4,
+                               rtol=1e-6)
+    peaks = encoded['heatmaps'].reshape(40, -1).argmax(-1)
+    cells = np.stack([peaks % 64, peaks // 64], -1)[None]
+    assert tuple(cells[0, 0]) == (21, 7)
+    targets = decimal_targets_torch(torch.from_numpy(coords),
+                                    torch.from_numpy(cells), (8, 8), 1.0)
+    np.testing.assert_allclose(targets.numpy(), encoded['decimal_heatmaps'],
+                               atol=1e-6)
+    # keypoint 0 read one cell further left (20, 7): right edge bin 7
+    bins = decimal_bins_in_cells(coords[0, :1], np.array([[20, 7]]), (8, 8),
+                                 1.0)
+    # x: 20 is left of the true cell 21 -> edge bin 7; y: 7.375 -> bin 3
+    assert bins.tolist() == [[7, 3]]

@@ -11,6 +11,8 @@ import sys
 import time
 import uuid
 
+import numpy as np
+
 import pytest
 import torch
 from mmengine.config import Config
@@ -189,3 +191,31 @@ def test_sigkill_then_resume(tmp_path, synthetic_root):
     assert f'resumed epoch: {saved_epoch}, iter: {4 * saved_epoch}' in log
     final = torch.load(osp.join(work_dir, 'epoch_4.pth'), weights_only=False)
     assert final['meta']['epoch'] == 4 and final['meta']['iter'] == 16
+
+
+def test_decoder_ablation_tool(tiny_hih, tmp_path):
+    """tools/analysis_tools/decoder_ablation.py on a tiny trained model:
+    every row, finite NMEs, accuracies in [0, 1]."""
+    config, checkpoint = tiny_hih
+    out = tmp_path / 'ablation.json'
+    result = subprocess.run(
+        [sys.executable, 'tools/analysis_tools/decoder_ablation.py', config,
+         checkpoint, '--out', str(out), '--dark-kernels', '3', '5'],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'decimal interval top-1 accuracy' in result.stdout
+    assert 'mmpose DARK (blur 5)' in result.stdout
+    rows = json.loads(out.read_text())
+    names = ['hih', 'cell_centre', 'quarter_offset', 'dark_k3', 'dark_k5',
+             'decimal_oracle']
+    assert [k for k in rows if k.startswith('NME/')] == [
+        f'NME/{n}' for n in names]
+    assert all(np.isfinite(rows[f'NME/{n}']) for n in names)
+    assert rows['chance_decimal'] == 1 / 64
+    assert 0 <= rows['acc_decimal'] <= 1 and 0 <= rows['acc_cell'] <= 1
+    # it never writes over its inputs
+    result = subprocess.run(
+        [sys.executable, 'tools/analysis_tools/decoder_ablation.py', config,
+         checkpoint, '--out', checkpoint],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0 and 'would overwrite' in result.stderr

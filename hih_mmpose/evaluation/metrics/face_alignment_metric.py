@@ -126,8 +126,10 @@ class FaceAlignmentMetric(BaseMetric):
                     key=_subset_key(sample.get('img_path', ''),
                                     np.asarray(gt['keypoints'])[0])))
 
-    def _norm_distance(self, gt: np.ndarray,
-                       bboxes: np.ndarray) -> np.ndarray:
+    def norm_distance(self, gt: np.ndarray,
+                      bboxes: np.ndarray) -> np.ndarray:
+        """Normalising distance of each face: (N, K, 2) ground-truth
+        keypoints and (N, 4) xyxy boxes -> (N, )."""
         if self.norm_mode == 'bbox_size':
             return box_size(bboxes)
         groups = self.norm_indices
@@ -147,7 +149,7 @@ class FaceAlignmentMetric(BaseMetric):
         gt = np.stack([r['gt'] for r in results]).astype(np.float64)
         visible = np.stack([r['visible'] for r in results])
         bboxes = np.stack([r['bbox'] for r in results]).astype(np.float64)
-        errors = landmark_errors(pred, gt, self._norm_distance(gt, bboxes))
+        errors = landmark_errors(pred, gt, self.norm_distance(gt, bboxes))
         nmes = per_image_nme(errors, visible)
 
         sets = OrderedDict(all=np.ones(len(results), bool))

@@ -13,6 +13,8 @@ from mmpose.registry import KEYPOINT_CODECS, MODELS
 from mmpose.utils.tensor_utils import to_numpy
 from mmpose.utils.typing import (ConfigType, Features, OptConfigType,
                                  OptSampleList, Predictions)
+from ...codecs.hih_utils import (argmax_2d_torch, decimal_bin_accuracy,
+                                 decimal_targets_torch)
 from ..utils.hih_blocks import HIHDownBlock
 
 IntPair = Union[int, Tuple[int, int]]
@@ -43,6 +45,16 @@ class HIHHead(BaseHead):
 
     Every stage's integer heatmap is supervised; prediction uses the last.
 
+    ``decimal_branch`` replaces the published decimal branch by a module
+    called as ``branch(stream, heatmaps, cells)``, e.g.
+    :class:`CellDecimalBranch`, which reads the features around each
+    keypoint's integer cell: at inference the last-stage heatmap's argmax,
+    the cell the decoder adds the decimal part to. In training its targets
+    are made for the cell it reads (``decimal_train_cells``): the keypoint's
+    decimal interval in its own cell, the nearest edge interval in a
+    neighbouring cell, so that it learns to pull a keypoint back across a
+    cell border that the integer argmax missed.
+
     Note:
 
         - batch size: B
@@ -61,8 +73,20 @@ class HIHHead(BaseHead):
             the feature maps. Defaults to ``(64, 64)``.
         decimal_size (int | tuple): Decimal heatmap size [Wd, Hd]; ``W / Wd``
             must be a power of 2 and at least 4. Defaults to ``(8, 8)``.
-        decimal_channels (int): Width of the decimal branch.
+        decimal_channels (int): Width of the published decimal branch.
             Defaults to ``384``.
+        decimal_branch (dict, optional): Config of another decimal branch
+            (see above); ``in_channels``, ``num_keypoints`` and
+            ``decimal_size`` are filled in. Defaults to ``None``, the
+            published branch.
+        decimal_train_cells (str): Where a ``decimal_branch`` reads in
+            training: ``'predicted'``, the last-stage argmax cell when it is
+            the true cell or one of its 8 neighbours, else the true cell
+            (what the decoder will see); or ``'gt'``, the true cell.
+            Defaults to ``'predicted'``.
+        decimal_sigma (float): Sigma (in bins) of the decimal targets a
+            ``decimal_branch`` is trained on; the codec's
+            ``decimal_sigma``. Defaults to ``1.0``.
         stage_weights (Sequence[float], optional): Weight of each stage's
             integer-heatmap loss. Defaults to ``1 / S`` each (the published
             mean over stacks).
@@ -86,6 +110,9 @@ class HIHHead(BaseHead):
                  heatmap_size: IntPair = (64, 64),
                  decimal_size: IntPair = (8, 8),
                  decimal_channels: int = 384,
+                 decimal_branch: OptConfigType = None,
+                 decimal_train_cells: str = 'predicted',
+                 decimal_sigma: float = 1.0,
                  stage_weights: Optional[Sequence[float]] = None,
                  loss: ConfigType = dict(
                      type='KeypointMSELoss', use_target_weight=True),
@@ -119,9 +146,26 @@ class HIHHead(BaseHead):
             self.heatmap_layers = nn.ModuleList(
                 nn.Conv2d(in_channels, out_channels, 1)
                 for _ in range(num_stages))
-        self.decimal_layers = self._make_decimal_layers(
-            in_channels, out_channels, decimal_channels, heatmap_size,
-            decimal_size)
+        if decimal_train_cells not in ('predicted', 'gt'):
+            raise ValueError(
+                f'{self.__class__.__name__}: decimal_train_cells must be '
+                f"'predicted' or 'gt', got {decimal_train_cells!r}")
+        self.decimal_train_cells = decimal_train_cells
+        self.decimal_sigma = decimal_sigma
+        self.decimal_size = ((decimal_size, decimal_size) if isinstance(
+            decimal_size, int) else tuple(decimal_size))
+        self.decimal_branch_on_cells = decimal_branch is not None
+        if decimal_branch is None:
+            self.decimal_layers = self._make_decimal_layers(
+                in_channels, out_channels, decimal_channels, heatmap_size,
+                decimal_size)
+        else:
+            self.decimal_layers = MODELS.build(
+                dict(
+                    decimal_branch,
+                    in_channels=in_channels,
+                    num_keypoints=out_channels,
+                    decimal_size=decimal_size))
 
     def _make_decimal_layers(self, in_channels: int, out_channels: int,
                              channels: int, heatmap_size: IntPair,
@@ -158,7 +202,41 @@ class HIHHead(BaseHead):
             dict(type='Constant', layer='BatchNorm2d', val=1)
         ]
 
-    def forward_stages(self, feats: Features) -> Tuple[List[Tensor], Tensor]:
+    def _integer_stages(self,
+                        feats: Features) -> Tuple[List[Tensor], Tensor]:
+        """All stages' integer heatmaps (B, K, H, W) and the stream that
+        feeds the decimal branch."""
+        feats = list(feats)
+        if self.heatmaps_from_backbone:
+            if len(feats) != self.num_stages + 1:
+                raise ValueError(
+                    f'{self.__class__.__name__} with heatmaps_from_backbone '
+                    f'expects {self.num_stages} heatmaps + 1 feature map, got '
+                    f'{len(feats)} tensors')
+            return feats[:-1], feats[-1]
+        if len(feats) not in (1, self.num_stages):
+            raise ValueError(
+                f'{self.__class__.__name__} expects 1 or '
+                f'{self.num_stages} feature maps, got {len(feats)}')
+        if len(feats) == 1:
+            feats = feats * self.num_stages
+        integer_heatmaps = [
+            layer(feat) for layer, feat in zip(self.heatmap_layers, feats)
+        ]
+        return integer_heatmaps, feats[-1]
+
+    def _decimal_logits(self, stream: Tensor, heatmaps: Tensor,
+                        cells: Optional[Tensor]) -> Tensor:
+        """Decimal logits (B, K, Hd, Wd); a ``decimal_branch`` reads at
+        ``cells`` (B, K, 2), by default the argmax cells of ``heatmaps``."""
+        if not self.decimal_branch_on_cells:
+            return self.decimal_layers(stream)
+        if cells is None:
+            cells = argmax_2d_torch(heatmaps.detach())[0]
+        return self.decimal_layers(stream, heatmaps, cells)
+
+    def forward_stages(self,
+                       feats: Features) -> Tuple[List[Tensor], Tensor]:
         """All stages' integer heatmaps and the decimal logits.
 
         Args:
@@ -170,26 +248,9 @@ class HIHHead(BaseHead):
             - integer_heatmaps (List[Tensor]): S maps (B, K, H, W).
             - decimal_logits (Tensor): (B, K, Hd, Wd).
         """
-        feats = list(feats)
-        if self.heatmaps_from_backbone:
-            if len(feats) != self.num_stages + 1:
-                raise ValueError(
-                    f'{self.__class__.__name__} with heatmaps_from_backbone '
-                    f'expects {self.num_stages} heatmaps + 1 feature map, got '
-                    f'{len(feats)} tensors')
-            integer_heatmaps, stream = feats[:-1], feats[-1]
-        else:
-            if len(feats) not in (1, self.num_stages):
-                raise ValueError(
-                    f'{self.__class__.__name__} expects 1 or '
-                    f'{self.num_stages} feature maps, got {len(feats)}')
-            if len(feats) == 1:
-                feats = feats * self.num_stages
-            integer_heatmaps = [
-                layer(feat) for layer, feat in zip(self.heatmap_layers, feats)
-            ]
-            stream = feats[-1]
-        return integer_heatmaps, self.decimal_layers(stream)
+        integer_heatmaps, stream = self._integer_stages(feats)
+        return integer_heatmaps, self._decimal_logits(
+            stream, integer_heatmaps[-1], None)
 
     def forward(self, feats: Features) -> Tuple[Tensor, Tensor]:
         """Last-stage integer heatmaps (B, K, H, W) and decimal logits
@@ -242,6 +303,17 @@ class HIHHead(BaseHead):
             return preds, [PixelData(heatmaps=hm) for hm in heatmaps.detach()]
         return preds
 
+    def _training_cells(self, heatmaps: Tensor,
+                        gt_heatmaps: Tensor) -> Tensor:
+        """Cells (B, K, 2) a ``decimal_branch`` reads in training."""
+        # the integer targets peak at the true cells
+        gt_cells = argmax_2d_torch(gt_heatmaps)[0]
+        if self.decimal_train_cells == 'gt':
+            return gt_cells
+        predicted = argmax_2d_torch(heatmaps.detach())[0]
+        near = (predicted - gt_cells).abs().amax(-1, keepdim=True) <= 1
+        return torch.where(near, predicted, gt_cells)
+
     def loss(self,
              feats: Features,
              batch_data_samples: OptSampleList,
@@ -249,15 +321,31 @@ class HIHHead(BaseHead):
         """Integer-heatmap loss over all stages, decimal loss and accuracy.
 
         Returns:
-            dict: ``loss_heatmap``, ``loss_decimal`` and ``acc_pose`` (PCK of
-            the last stage's integer heatmap argmax).
+            dict: ``loss_heatmap``, ``loss_decimal``, ``acc_pose`` (PCK of
+            the last stage's integer heatmap argmax) and ``acc_decimal``
+            (top-1 accuracy of the decimal interval; chance is
+            ``1 / (Hd * Wd)``).
         """
-        integer_heatmaps, decimal_logits = self.forward_stages(feats)
         gt_heatmaps = torch.stack(
             [d.gt_fields.heatmaps for d in batch_data_samples])
-        gt_decimal = torch.cat([
-            d.gt_instance_labels.decimal_heatmaps for d in batch_data_samples
-        ])
+        integer_heatmaps, stream = self._integer_stages(feats)
+        if self.decimal_branch_on_cells:
+            cells = self._training_cells(integer_heatmaps[-1], gt_heatmaps)
+            coords = torch.cat([
+                d.gt_instance_labels.keypoint_coords
+                for d in batch_data_samples
+            ])
+            gt_decimal = decimal_targets_torch(coords, cells,
+                                               self.decimal_size,
+                                               self.decimal_sigma)
+        else:
+            cells = None
+            gt_decimal = torch.cat([
+                d.gt_instance_labels.decimal_heatmaps
+                for d in batch_data_samples
+            ])
+        decimal_logits = self._decimal_logits(stream, integer_heatmaps[-1],
+                                              cells)
         keypoint_weights = torch.cat([
             d.gt_instance_labels.keypoint_weights for d in batch_data_samples
         ])
@@ -276,5 +364,10 @@ class HIHHead(BaseHead):
                 mask=to_numpy(keypoint_weights) > 0)
             losses['acc_pose'] = torch.tensor(
                 avg_acc, device=gt_heatmaps.device, dtype=torch.float32)
+            acc_decimal = decimal_bin_accuracy(
+                to_numpy(decimal_logits), to_numpy(gt_decimal),
+                to_numpy(keypoint_weights))
+            losses['acc_decimal'] = torch.tensor(
+                acc_decimal, device=gt_heatmaps.device, dtype=torch.float32)
         return losses
 

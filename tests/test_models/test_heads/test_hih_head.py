@@ -30,6 +30,8 @@ def packed_inputs(batch_size: int):
             encoded['decimal_heatmaps'])
         sample.gt_instance_labels.keypoint_weights = torch.from_numpy(
             encoded['keypoint_weights'])
+        sample.gt_instance_labels.keypoint_coords = torch.from_numpy(
+            encoded['keypoint_coords'])
         sample.set_metainfo(dict(flip_indices=FLIP_INDICES,
                                  input_size=(256, 256)))
     return samples
@@ -62,8 +64,9 @@ class TestHIHHead(TestCase):
                  torch.rand(2, 16, 64, 64))
         samples = packed_inputs(2)
         losses = head.loss(feats, samples)
-        self.assertEqual(set(losses),
-                         {'loss_heatmap', 'loss_decimal', 'acc_pose'})
+        self.assertEqual(
+            set(losses),
+            {'loss_heatmap', 'loss_decimal', 'acc_pose', 'acc_decimal'})
         # integer loss: mean over stages of the weighted MSE
         gt = torch.stack([s.gt_fields.heatmaps for s in samples])
         weights = torch.cat(
@@ -160,3 +163,125 @@ class TestHIHHead(TestCase):
         head = self.build_head()
         with self.assertRaisesRegex(ValueError, '2 heatmaps'):
             head((torch.rand(1, 16, 64, 64), ))
+
+
+class RecordingBranch(nn.Module):
+    """A decimal branch that records the cells it is asked to read and
+    puts each keypoint's peak in bin (x, y) = (cell x mod 8, cell y mod 8)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells = None
+
+    def forward(self, stream, heatmaps, cells):
+        self.cells = cells.clone()
+        logits = torch.zeros(cells.shape[0], K, 8, 8)
+        for b in range(cells.shape[0]):
+            for k in range(K):
+                logits[b, k, cells[b, k, 1] % 8, cells[b, k, 0] % 8] = 1.
+        return logits
+
+
+class TestHIHHeadCellBranch(TestCase):
+    """HIHHead with ``decimal_branch=CellDecimalBranch``."""
+
+    def build_head(self, **kwargs) -> nn.Module:
+        cfg = dict(
+            type='HIHHead', in_channels=16, out_channels=K, num_stages=2,
+            decimal_branch=dict(type='CellDecimalBranch', channels=4,
+                                window=3, hidden_channels=16),
+            decimal_loss=dict(type='SeamlessLoss', soft_label='gaussian',
+                              reduction='landmark', loss_weight=1.),
+            decoder=dict(CODEC, mask_decimal=False))
+        cfg.update(kwargs)
+        head = MODELS.build(cfg)
+        head.init_weights()
+        return head
+
+    def test_loss_and_training_cells(self):
+        torch.manual_seed(0)
+        head = self.build_head()
+        samples = packed_inputs(2)
+        gt = torch.stack([s.gt_fields.heatmaps for s in samples])
+        feats = (torch.rand(2, K, 64, 64), torch.rand(2, K, 64, 64),
+                 torch.randn(2, 16, 64, 64, requires_grad=True))
+        losses = head.loss(feats, samples)
+        self.assertEqual(
+            set(losses),
+            {'loss_heatmap', 'loss_decimal', 'acc_pose', 'acc_decimal'})
+        losses['loss_decimal'].backward()
+        self.assertGreater(float(feats[2].grad.abs().sum()), 0)
+        self.assertIsNotNone(head.decimal_layers.fc_out.weight.grad)
+
+        # the true cells: where the integer targets peak
+        peaks = gt.flatten(2).argmax(-1)
+        true_cells = torch.stack([peaks % 64, peaks // 64], -1)
+        # predicted heatmaps: keypoint 0 one cell right of its true cell,
+        # keypoint 1 three cells right, the others on their true cells
+        shifted = true_cells.clone()
+        shifted[:, 0, 0] += 1
+        shifted[:, 1, 0] += 3
+        predicted = torch.zeros(2, K, 64, 64)
+        for b in range(2):
+            for k in range(K):
+                predicted[b, k, shifted[b, k, 1], shifted[b, k, 0]] = 1.
+        recorder = RecordingBranch()
+        head.decimal_layers = recorder
+        head.loss((predicted, predicted, feats[2]), samples)
+        expected = shifted.clone()
+        expected[:, 1] = true_cells[:, 1]  # too far: the true cell
+        torch.testing.assert_close(recorder.cells, expected)
+        head.decimal_train_cells = 'gt'
+        head.loss((predicted, predicted, feats[2]), samples)
+        torch.testing.assert_close(recorder.cells, true_cells)
+        with self.assertRaisesRegex(ValueError, 'decimal_train_cells'):
+            self.build_head(decimal_train_cells='argmax')
+
+    def test_predict_reads_the_argmax_cells_and_flips(self):
+        head = self.build_head()
+        head.decimal_layers = RecordingBranch()
+        cells = np.array([[3, 10], [60, 10], [20, 40], [43, 40], [31, 5],
+                          [32, 63]])
+        heatmaps = torch.zeros(1, K, 64, 64)
+        for k, (x, y) in enumerate(cells):
+            heatmaps[0, k, y, x] = 0.8
+        stream = torch.zeros(1, 16, 64, 64)
+        samples = packed_inputs(1)
+        preds = head.predict((heatmaps, heatmaps, stream), samples)
+        np.testing.assert_array_equal(head.decimal_layers.cells[0].numpy(),
+                                      cells)
+        # cell + bin / 8 with bin = cell mod 8, in input pixels
+        expected = (cells + (cells % 8) / 8) * 4 - 0.5
+        np.testing.assert_allclose(preds[0].keypoints[0], expected,
+                                   rtol=1e-6)
+        # flip test: the flipped pass reads its own argmax cells
+        heatmaps_flip = torch.zeros(1, K, 64, 64)
+        for k, (x, y) in enumerate(cells):
+            heatmaps_flip[0, FLIP_INDICES[k], y, 63 - x] = 0.6
+        preds = head.predict([(heatmaps, heatmaps, stream),
+                              (heatmaps_flip, heatmaps_flip, stream)],
+                             samples, test_cfg=dict(flip_test=True))
+        flipped_cells = 63 - cells[:, 0]
+        flipped_x = (flipped_cells + (flipped_cells % 8) / 8) * 4 - 0.5
+        mirrored_x = 256 - 1 - flipped_x
+        np.testing.assert_allclose(preds[0].keypoints[0, :, 0],
+                                   (expected[:, 0] + mirrored_x) / 2,
+                                   rtol=1e-6)
+
+    def test_trains_on_a_fixed_batch(self):
+        """The cell branch fits the decimal intervals of a fixed batch."""
+        torch.manual_seed(0)
+        head = self.build_head()
+        samples = packed_inputs(2)
+        gt = torch.stack([s.gt_fields.heatmaps for s in samples])
+        feats = (gt, gt, torch.randn(2, 16, 64, 64))
+        optimizer = torch.optim.Adam(head.parameters(), lr=1e-2)
+        first = None
+        for _ in range(60):
+            losses = head.loss(feats, samples)
+            first = first or losses['acc_decimal'].item()
+            optimizer.zero_grad()
+            losses['loss_decimal'].backward()
+            optimizer.step()
+        self.assertLess(first, 0.5)
+        self.assertEqual(head.loss(feats, samples)['acc_decimal'].item(), 1.)

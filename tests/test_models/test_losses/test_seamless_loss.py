@@ -95,3 +95,59 @@ class TestSeamlessLoss(TestCase):
     def test_bad_reduction(self):
         with self.assertRaisesRegex(ValueError, 'reduction'):
             MODELS.build(dict(type='SeamlessLoss', reduction='sum'))
+
+
+class TestSoftLabels(TestCase):
+    """The soft-label options beside the published softmax label."""
+
+    def test_gaussian_label_is_normalised_gaussian(self):
+        torch.manual_seed(1)
+        output = torch.randn(1, 2, 8, 8)
+        target = torch.zeros(1, 2, 8, 8)
+        target[0, 0, 3, 3], target[0, 0, 3, 4] = 1., 0.5
+        target[0, 1, 0, 0] = 1.
+        loss = MODELS.build(
+            dict(type='SeamlessLoss', soft_label='gaussian',
+                 reduction='landmark', loss_weight=1.))
+        log_p = F.log_softmax(output.double().flatten(2), -1)[0]
+        # keypoint 0: q = (2/3, 1/3) on cells 27, 28; keypoint 1: one-hot
+        kl0 = (2 / 3 * (math.log(2 / 3) - log_p[0, 27]) + 1 / 3 *
+               (math.log(1 / 3) - log_p[0, 28]))
+        kl1 = -log_p[1, 0]
+        expected = (kl0 + kl1) / 2
+        self.assertAlmostEqual(
+            loss(output, target).item(), expected.item(), delta=1e-6)
+
+    def test_gaussian_label_all_zero_target_is_finite(self):
+        """An invisible keypoint has an all-zero target: no NaN."""
+        loss = MODELS.build(dict(type='SeamlessLoss', soft_label='gaussian'))
+        output = torch.randn(1, 2, 8, 8, requires_grad=True)
+        target = torch.zeros(1, 2, 8, 8)
+        value = loss(output, target, torch.zeros(1, 2))
+        value.backward()
+        self.assertEqual(value.item(), 0.)
+        self.assertTrue(torch.isfinite(output.grad).all())
+
+    def test_temperature_sharpens_the_softmax_label(self):
+        output = torch.zeros(1, 1, 8, 8)
+        target = torch.zeros(1, 1, 8, 8)
+        target[0, 0, 2, 5] = 1.
+        # against uniform logits, KL(q || uniform) = log 64 - H(q): larger
+        # for a sharper q
+        values = [
+            MODELS.build(
+                dict(type='SeamlessLoss', temperature=t, loss_weight=1.,
+                     reduction='landmark'))(output, target).item()
+            for t in (1., 0.1)
+        ]
+        q1 = math.e / (math.e + 63)
+        entropy1 = -(q1 * math.log(q1) + 63 * (1 - q1) / 63 *
+                     math.log((1 - q1) / 63))
+        self.assertAlmostEqual(values[0], math.log(64) - entropy1, delta=1e-6)
+        self.assertGreater(values[1], 10 * values[0])
+
+    def test_bad_options(self):
+        with self.assertRaisesRegex(ValueError, 'soft_label'):
+            MODELS.build(dict(type='SeamlessLoss', soft_label='onehot'))
+        with self.assertRaisesRegex(ValueError, 'temperature'):
+            MODELS.build(dict(type='SeamlessLoss', temperature=0))

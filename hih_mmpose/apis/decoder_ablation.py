@@ -1,0 +1,177 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""Decode one HIH checkpoint's maps several ways on a test set.
+
+What the decimal heatmap adds is measured against decoders that read the
+integer heatmap alone (its argmax cell centre, mmpose's quarter offset and
+DARK refinements) and against an oracle that takes the true decimal
+interval, all on the same last-stage maps, without flip test.
+"""
+from collections import OrderedDict
+from typing import Dict, Iterable, Sequence
+
+import numpy as np
+import torch
+from mmengine.utils import ProgressBar
+from torch import nn
+
+from ..codecs.hih_utils import argmax_2d, decimal_bins_in_cells, decode_hih
+from ..evaluation.functional import landmark_errors, per_image_nme
+from ..evaluation.functional.heatmap_decoders import (decode_cell_centres,
+                                                      decode_dark,
+                                                      decode_decimal_oracle,
+                                                      decode_quarter_offset,
+                                                      integer_cell_accuracy)
+
+
+@torch.no_grad()
+def collect_maps(model: nn.Module, data_loader: Iterable,
+                 progress: bool = True) -> Dict[str, np.ndarray]:
+    """Run ``model`` (a top-down estimator with an HIH head, eval mode) on
+    every batch and keep the last-stage maps and the ground truth.
+
+    Note:
+
+        - faces: N
+        - keypoint number: K
+
+    Returns:
+        dict: ``integer_heatmaps`` (N, K, H, W), ``decimal_logits``
+        (N, K, Hd, Wd), ``gt_coords`` (N, K, 2) true keypoints in heatmap
+        units of the crop, ``gt_keypoints`` (N, K, 2) in image pixels,
+        ``visible`` (N, K), ``bboxes`` (N, 4), ``input_center`` /
+        ``input_scale`` (N, 2) and ``input_size`` (2, ).
+    """
+    stride = model.head.decoder.stride
+    keys = ('integer_heatmaps', 'decimal_logits', 'gt_coords',
+            'gt_keypoints', 'visible', 'bboxes', 'input_center',
+            'input_scale')
+    collected = {key: [] for key in keys}
+    bar = ProgressBar(len(data_loader.dataset)) if progress else None
+    for batch in data_loader:
+        data = model.data_preprocessor(batch, False)
+        integer_heatmaps, decimal_logits = model.head(
+            model.extract_feat(data['inputs']))
+        collected['integer_heatmaps'].append(integer_heatmaps.float().cpu())
+        collected['decimal_logits'].append(decimal_logits.float().cpu())
+        for sample in data['data_samples']:
+            meta = sample.metainfo
+            center = np.asarray(meta['input_center'], np.float64)
+            scale = np.asarray(meta['input_scale'], np.float64)
+            size = np.asarray(meta['input_size'], np.float64)
+            gt = np.asarray(sample.gt_instances.keypoints, np.float64)[0]
+            crop = (gt - center + 0.5 * scale) / scale * size
+            collected['gt_coords'].append((crop + 0.5) / stride)
+            collected['gt_keypoints'].append(gt)
+            collected['visible'].append(
+                np.asarray(sample.gt_instances.keypoints_visible)[0] > 0)
+            collected['bboxes'].append(
+                np.asarray(sample.gt_instances.bboxes).reshape(-1)[:4])
+            collected['input_center'].append(center)
+            collected['input_scale'].append(scale)
+            if bar is not None:
+                bar.update()
+    maps = {
+        key: torch.cat(collected[key]).numpy()
+        for key in ('integer_heatmaps', 'decimal_logits')
+    }
+    maps.update(
+        {key: np.stack(collected[key])
+         for key in keys[2:]})
+    maps['input_size'] = size
+    return maps
+
+
+def decoder_ablation(maps: Dict[str, np.ndarray],
+                     metric: nn.Module,
+                     stride: float,
+                     mask_decimal: bool = True,
+                     decimal_sigma: float = 1.0,
+                     dark_kernels: Sequence[int] = (3, )) -> OrderedDict:
+    """NME of each decoder on the same maps, and the decimal accuracy.
+
+    Args:
+        maps (dict): What :func:`collect_maps` returns.
+        metric (FaceAlignmentMetric): Gives the normalising distance
+            (its ``dataset_meta`` set).
+        stride (float): Input pixels per heatmap cell.
+        mask_decimal (bool): The codec's ``mask_decimal``, for the HIH row.
+        decimal_sigma (float): The codec's decimal sigma.
+        dark_kernels (Sequence[int]): DARK blur kernel sizes, one row each.
+
+    Returns:
+        OrderedDict: ``NME/<decoder>`` for ``hih``, ``cell_centre``,
+        ``quarter_offset``, ``dark_k<size>`` and ``decimal_oracle``;
+        ``acc_decimal`` (top-1 interval accuracy: the decimal argmax is the
+        interval of the true keypoint in the argmax cell, its nearest edge
+        interval if it lies in another cell; chance ``1 / (Hd * Wd)``),
+        ``acc_decimal_right_cell`` (the same on keypoints whose argmax cell
+        is the true cell), ``acc_cell`` (argmax cell = true cell) and
+        ``chance_decimal``.
+    """
+    integer_heatmaps = maps['integer_heatmaps']
+    decimal_logits = maps['decimal_logits']
+    gt_coords = maps['gt_coords']
+    decimal_size = decimal_logits.shape[:-3:-1]  # (w, h)
+    rows = OrderedDict()
+    rows['hih'] = decode_hih(integer_heatmaps, decimal_logits,
+                             mask_decimal)[0]
+    rows['cell_centre'] = decode_cell_centres(integer_heatmaps)
+    rows['quarter_offset'] = decode_quarter_offset(integer_heatmaps)
+    for kernel in dark_kernels:
+        rows[f'dark_k{kernel}'] = decode_dark(integer_heatmaps, kernel)
+    rows['decimal_oracle'] = decode_decimal_oracle(
+        integer_heatmaps, gt_coords, decimal_size, decimal_sigma)
+
+    gt = maps['gt_keypoints']
+    norm = metric.norm_distance(gt, maps['bboxes'])
+    scale = maps['input_scale'][:, None, :]
+    center = maps['input_center'][:, None, :]
+    results = OrderedDict()
+    for name, coords in rows.items():
+        crop = coords * stride - 0.5
+        image = crop / maps['input_size'] * scale + center - 0.5 * scale
+        nmes = per_image_nme(landmark_errors(image, gt, norm),
+                             maps['visible'])
+        results[f'NME/{name}'] = float(nmes.mean())
+
+    # the interval the decimal map should name, in the cell it was read at
+    cells, _ = argmax_2d(integer_heatmaps)
+    bins = decimal_bins_in_cells(gt_coords, cells, decimal_size,
+                                 decimal_sigma)
+    predicted, _ = argmax_2d(decimal_logits)
+    correct = np.all(predicted == bins, axis=-1)
+    visible = maps['visible']
+    right_cell = integer_cell_accuracy(integer_heatmaps, gt_coords,
+                                       decimal_size, decimal_sigma)
+    results['acc_decimal'] = float(correct[visible].mean())
+    results['acc_decimal_right_cell'] = float(
+        correct[visible & right_cell].mean())
+    results['chance_decimal'] = 1. / (decimal_size[0] * decimal_size[1])
+    results['acc_cell'] = float(right_cell[visible].mean())
+    return results
+
+
+def format_ablation(results: Dict[str, float]) -> str:
+    """The ablation as a text table, NME in %."""
+    labels = OrderedDict(
+        hih='HIH (integer argmax + decimal argmax, the model\'s decode)',
+        cell_centre='integer argmax, cell centre',
+        quarter_offset='integer argmax + mmpose quarter offset',
+        decimal_oracle='integer argmax + true interval in that cell (oracle)')
+    lines = ['decoder (same maps, no flip test)' + ' ' * 26 + 'NME %']
+    for key, value in results.items():
+        if not key.startswith('NME/'):
+            continue
+        name = key[4:]
+        if name.startswith('dark_k'):
+            label = f'integer heatmap + mmpose DARK (blur {name[6:]})'
+        else:
+            label = labels[name]
+        lines.append(f'  {label:<64}{100 * value:6.3f}')
+    lines.append(f'decimal interval top-1 accuracy: '
+                 f'{100 * results["acc_decimal"]:.1f} % (chance '
+                 f'{100 * results["chance_decimal"]:.1f} %; '
+                 f'{100 * results["acc_decimal_right_cell"]:.1f} % where '
+                 'the integer argmax is the true cell); integer cell '
+                 f'accuracy: {100 * results["acc_cell"]:.1f} %')
+    return '\n'.join(lines)

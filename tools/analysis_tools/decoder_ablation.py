@@ -1,0 +1,98 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""Decode one HIH checkpoint's test-set maps several ways: what does the
+decimal heatmap add over mmpose's own decoders of the integer heatmap?
+
+Rows (same last-stage maps, no flip test): the model's HIH decode (integer
+argmax + decimal argmax), the integer argmax at the cell centre, mmpose's
+``refine_keypoints`` (quarter offset) and ``refine_keypoints_dark`` (DARK),
+and an oracle (integer argmax + the true decimal interval: the ceiling of
+any decimal map on these integer heatmaps); then the decimal interval top-1
+accuracy and the integer cell accuracy.
+
+Example:
+    .venv/bin/python tools/analysis_tools/decoder_ablation.py \\
+        configs/hih_synthetic.py work_dirs/hih_synthetic/best_NME_epoch_8.pth
+"""
+import argparse
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+from mmengine.fileio import dump
+from mmengine.runner import Runner, load_checkpoint
+
+from mmpose.apis import init_model
+from mmpose.registry import METRICS
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Compare decoders on one HIH checkpoint')
+    parser.add_argument('config', help='config file of the model')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        '--dark-kernels',
+        type=int,
+        nargs='+',
+        default=[3],
+        help='blur kernel size(s) of the DARK rows (default: 3)')
+    parser.add_argument('--out', help='also write the results to this json')
+    parser.add_argument(
+        '--device', default='cpu', help='device, e.g. cpu or cuda:0')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, as in tools/test.py')
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    if not osp.isfile(args.checkpoint):
+        raise FileNotFoundError(f'checkpoint {args.checkpoint} not found')
+    if args.out and osp.abspath(args.out) in (osp.abspath(args.checkpoint),
+                                              osp.abspath(args.config)):
+        raise ValueError(f'--out {args.out} would overwrite an input')
+    cfg = Config.fromfile(args.config)  # imports hih_mmpose
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    from hih_mmpose.apis.decoder_ablation import (collect_maps,
+                                                  decoder_ablation,
+                                                  format_ablation)
+    from hih_mmpose.utils import check_checkpoint_matches
+
+    model = init_model(cfg, None, device=args.device)
+    # refuse a checkpoint of another model, then load it strictly
+    check_checkpoint_matches(model, args.checkpoint)
+    load_checkpoint(model, args.checkpoint, map_location=args.device,
+                    strict=True)
+    codec = model.head.decoder
+    if codec is None or not hasattr(codec, 'decimal_size'):
+        raise ValueError(f'{args.config}: the head has no HIHLabel decoder; '
+                         'this tool compares decoders of HIH maps')
+    data_loader = Runner.build_dataloader(cfg.test_dataloader)
+    evaluator = cfg.test_evaluator
+    if isinstance(evaluator, (list, tuple)):
+        evaluator = next(e for e in evaluator
+                         if e['type'] == 'FaceAlignmentMetric')
+    evaluator = dict(evaluator, subsets=None, ced_dir=None)
+    metric = METRICS.build(evaluator)
+    metric.dataset_meta = data_loader.dataset.metainfo
+
+    print(f'collecting the maps of {len(data_loader.dataset)} test faces')
+    maps = collect_maps(model, data_loader)
+    results = decoder_ablation(
+        maps,
+        metric,
+        stride=codec.stride,
+        mask_decimal=codec.mask_decimal,
+        decimal_sigma=codec.decimal_sigma,
+        dark_kernels=args.dark_kernels)
+    print('\n' + format_ablation(results))
+    if args.out:
+        dump(dict(results), args.out, indent=2)
+        print(f'results written to {args.out}')
+
+
+if __name__ == '__main__':
+    main()
