@@ -7,16 +7,16 @@
 # chance level here (README, "Does the decimal heatmap work?").
 _base_ = ['./_base_/default_runtime.py']
 
-train_cfg = dict(max_epochs=6, val_interval=2)
+train_cfg = dict(max_epochs=12, val_interval=3)
 optim_wrapper = dict(optimizer=dict(type='Adam', lr=2e-3))
 param_scheduler = [
     dict(type='LinearLR', begin=0, end=50, start_factor=0.01, by_epoch=False),
-    dict(type='MultiStepLR', begin=0, end=6, milestones=[4, 5], gamma=0.2,
+    dict(type='MultiStepLR', begin=0, end=12, milestones=[9, 11], gamma=0.2,
          by_epoch=True),
 ]
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=20),
-    checkpoint=dict(interval=2))
+    checkpoint=dict(interval=3))
 randomness = dict(seed=0)
 
 codec = dict(

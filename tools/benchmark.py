@@ -195,6 +195,7 @@ def build_model(config: str,
     cfg = load_config(config)
     if published:
         cfg.model.head.decimal_branch = None
+        cfg.model.head.setdefault('decimal_channels', 384)
         cfg.model.head.decoder.mask_decimal = True
     model = init_model(cfg, device=device)
     data = model.data_preprocessor(

@@ -132,7 +132,9 @@ def decoder_ablation(maps: Dict[str, np.ndarray],
         image = crop / maps['input_size'] * scale + center - 0.5 * scale
         nmes = per_image_nme(landmark_errors(image, gt, norm),
                              maps['visible'])
-        results[f'NME/{name}'] = float(nmes.mean())
+        # faces without a visible keypoint (nan) are left out, as in
+        # FaceAlignmentMetric
+        results[f'NME/{name}'] = float(np.nanmean(nmes))
 
     # the interval the decimal map should name, in the cell it was read at
     cells, _ = argmax_2d(integer_heatmaps)

@@ -65,3 +65,18 @@ def test_export_tool(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'batch 4: max |keypoints onnxruntime - PyTorch|' in result.stdout
     assert (tmp_path / 'synthetic.onnx').stat().st_size > 1e6
+
+
+def test_export_never_overwrites_the_checkpoint(tiny_hih):
+    """``export_onnx.py CONFIG CHECKPOINT`` (output forgotten) must not
+    write an ONNX graph over the checkpoint."""
+    config, checkpoint = tiny_hih
+    with open(checkpoint, 'rb') as f:
+        before = f.read()
+    result = subprocess.run(
+        [sys.executable, 'tools/export_onnx.py', config, checkpoint],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert 'must be a .onnx file' in result.stderr
+    with open(checkpoint, 'rb') as f:
+        assert f.read() == before

@@ -51,7 +51,17 @@ def test_topdown_estimator_loss_and_predict(wflw_like_root):
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()
-    assert count_published_parameters(model) == 22_677_034
+    # the published HIH-B less its decimal branch (5,892,962 parameters),
+    # plus the cell decimal branch
+    cell_branch = sum(
+        p.numel() for p in model.head.decimal_layers.parameters())
+    assert cell_branch == 327_040
+    assert count_published_parameters(model) == \
+        22_677_034 - 5_892_962 + cell_branch
+    published = MODELS.build(
+        Config.fromfile(
+            osp.join(osp.dirname(CONFIG), 'hih_wflw_published.py')).model)
+    assert count_published_parameters(published) == 22_677_034
 
     def samples(dataloader_cfg, count):
         dataset_cfg = dict(dataloader_cfg.dataset, data_root=data_root,
@@ -62,7 +72,8 @@ def test_topdown_estimator_loss_and_predict(wflw_like_root):
     model.train()
     batch = model.data_preprocessor(samples(cfg.train_dataloader, 2), True)
     losses = model(**batch, mode='loss')
-    assert set(losses) == {'loss_heatmap', 'loss_decimal', 'acc_pose'}
+    assert set(losses) == {
+        'loss_heatmap', 'loss_decimal', 'acc_pose', 'acc_decimal'}
     assert all(torch.isfinite(v) for v in losses.values())
     (losses['loss_heatmap'] + losses['loss_decimal']).backward()
     assert model.backbone.stem[0].conv.weight.grad.abs().sum() > 0
@@ -93,7 +104,13 @@ EXPECTED = {
     'hih_cofw.py': ('COFWDataset', 29, 4),
     'hih_300w.py': ('Face300WDataset', 68, 4),
     'hih_synthetic.py': ('WFLWDataset', 98, 2),
+    'hih_synthetic_long.py': ('WFLWDataset', 98, 2),
+    'hih_synthetic_published.py': ('WFLWDataset', 98, 2),
+    'baseline_heatmap_dark_synthetic.py': ('WFLWDataset', 98, 2),
 }
+# the configs that train from scratch use the cell decimal branch; the
+# published ones keep the published branch, loss and decode
+PUBLISHED_DECIMAL = {'hih_wflw_published.py', 'hih_synthetic_published.py'}
 
 
 def test_every_config_is_consistent():
@@ -116,6 +133,40 @@ def test_every_config_is_consistent():
         assert all(step.get('type') != 'GenerateTarget'
                    for step in cfg.val_dataloader.dataset.pipeline), name
         assert cfg.default_hooks.checkpoint.save_best == 'NME', name
+        if cfg.model.head.type != 'HIHHead':
+            continue
+        head = cfg.model.head
+        if name in PUBLISHED_DECIMAL:
+            assert head.decimal_branch is None, name
+            assert head.decoder.mask_decimal is True, name
+            assert head.decimal_loss == dict(
+                type='SeamlessLoss', use_target_weight=True,
+                loss_weight=0.05), name
+        else:
+            assert head.decimal_branch.type == 'CellDecimalBranch', name
+            assert head.decoder.mask_decimal is False, name
+            assert head.decimal_loss.soft_label == 'gaussian', name
+
+
+def test_baseline_config_matches_the_long_hih_run():
+    """Same backbone, data, schedule and epochs; mmpose's heatmap head,
+    codec and DARK decoding."""
+    config_dir = osp.dirname(CONFIG)
+    hih = Config.fromfile(osp.join(config_dir, 'hih_synthetic_long.py'))
+    base = Config.fromfile(
+        osp.join(config_dir, 'baseline_heatmap_dark_synthetic.py'))
+    assert base.model.backbone == hih.model.backbone
+    assert base.train_cfg == hih.train_cfg
+    assert base.param_scheduler == hih.param_scheduler
+    assert base.optim_wrapper == hih.optim_wrapper
+    assert base.train_dataloader.dataset.ann_file == \
+        hih.train_dataloader.dataset.ann_file
+    steps = [step['type'] for step in base.train_dataloader.dataset.pipeline]
+    assert steps == [step['type']
+                     for step in hih.train_dataloader.dataset.pipeline]
+    assert base.model.head.type == 'CPMHead'
+    assert base.model.head.decoder.type == 'MSRAHeatmap'
+    assert base.model.head.decoder.unbiased is True
 
 
 def test_published_protocol_config():

@@ -18,7 +18,9 @@ from plain_hih import PlainHIH  # noqa: E402
 
 
 def test_plain_hih_is_our_network():
-    cfg = Config.fromfile(osp.join(REPO, 'configs', 'hih_synthetic.py'))
+    """The published network (published decimal branch)."""
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs', 'hih_synthetic_published.py'))
     model = MODELS.build(cfg.model).eval()
     plain = PlainHIH(num_keypoints=98, num_stacks=2, depth=3, channels=64,
                      decimal_channels=96, num_down=1).eval()

@@ -58,7 +58,9 @@ def test_files_that_are_not_checkpoints(tiny_hih, tmp_path):
      'another number of hourglass stacks'),
     (dict(backbone=dict(num_keypoints=68), head=dict(out_channels=68)),
      'another number of keypoints'),
-    (dict(head=dict(decimal_channels=48)), 'other layer widths'),
+    (dict(head=dict(decimal_branch=dict(type='CellDecimalBranch',
+                                        channels=48))),
+     'other layer widths'),
 ])
 def test_checkpoint_of_another_config(tiny_hih, changes, hint):
     config, checkpoint = tiny_hih

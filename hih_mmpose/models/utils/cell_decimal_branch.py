@@ -92,7 +92,10 @@ class CellDecimalBranch(nn.Module):
             heatmaps through this input). Defaults to ``True``.
         detach_stream (bool): Stop the decimal loss's gradient at the
             stream, so the backbone learns from the integer heatmaps alone
-            and the branch cannot disturb them. Defaults to ``False``.
+            and the branch cannot disturb them. The stream stays in the
+            autograd graph with a zero gradient, so that every parameter
+            still receives a gradient (distributed training requires it of
+            the layers that produce the stream). Defaults to ``False``.
         norm_cfg (dict): Normalisation of the reduction conv.
             Defaults to ``dict(type='BN')``.
     """
@@ -143,7 +146,8 @@ class CellDecimalBranch(nn.Module):
         """
         batch, num_keypoints = cells.shape[:2]
         if self.detach_stream:
-            stream = stream.detach()
+            # the stream's value, a zero gradient
+            stream = stream.detach() + stream * 0.
         windows = gather_cell_windows(self.reduce(stream), cells,
                                       self.window).flatten(2)
         if self.use_heatmap:
