@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
-from hih_mmpose.apis import FaceLandmarker
+from hih_mmpose.apis import FaceLandmarker, load_image
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff')
 
@@ -35,7 +35,10 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('input', help='image, folder, video or webcam index')
     parser.add_argument('--config', default='configs/hih_wflw.py')
-    parser.add_argument('--checkpoint', help='trained HIH weights')
+    parser.add_argument(
+        '--checkpoint', required=True,
+        help='trained HIH weights of --config (required: untrained weights '
+        'give meaningless landmarks)')
     parser.add_argument(
         '--detector',
         default='haar',
@@ -117,17 +120,19 @@ def frames(source: str) -> Tuple[Iterator[Tuple[str, np.ndarray]],
 
         def read_folder():
             for name in names:
-                image = cv2.imread(osp.join(source, name))
-                if image is None:
+                try:
+                    image = load_image(osp.join(source, name))
+                except ValueError:
                     tqdm.write(f'skipping unreadable image {name}')
                     continue
                 yield name, image
 
         return read_folder(), len(names), None
     if source.lower().endswith(IMAGE_SUFFIXES):
-        image = cv2.imread(source)
-        if image is None:
-            raise FileNotFoundError(f'cannot read image {source}')
+        try:
+            image = load_image(source)
+        except ValueError as error:
+            raise FileNotFoundError(f'cannot read image {source}') from error
         return iter([(osp.basename(source), image)]), 1, None
     capture = cv2.VideoCapture(int(source) if source.isdigit() else source)
     if not capture.isOpened():
@@ -146,8 +151,26 @@ def frames(source: str) -> Tuple[Iterator[Tuple[str, np.ndarray]],
     return read_video(), count, capture
 
 
+def check_out_dir(source: str, out_dir: Optional[str]) -> None:
+    """Refuse an ``--out-dir`` where the drawings would replace the inputs
+    (the input folder, or the folder of the input image)."""
+    if not out_dir:
+        return
+    if osp.isdir(source):
+        input_dir = source
+    elif source.lower().endswith(IMAGE_SUFFIXES):
+        input_dir = osp.dirname(source) or '.'
+    else:
+        return
+    if osp.realpath(out_dir) == osp.realpath(input_dir):
+        raise ValueError(
+            f'--out-dir {out_dir} is the folder of the input images: the '
+            'drawings would replace them; choose another folder')
+
+
 def main() -> None:
     args = parse_args()
+    check_out_dir(args.input, args.out_dir)
     landmarker = FaceLandmarker(args.config, args.checkpoint, args.detector,
                                 args.detector_weights, args.device,
                                 args.bbox_thr)
@@ -158,26 +181,31 @@ def main() -> None:
     if args.out_dir:
         os.makedirs(args.out_dir, exist_ok=True)
     quit_by_user = False
-    for name, frame in tqdm(stream, total=count, unit='frame'):
-        faces = smoother(landmarker(frame))
-        predictions[name] = to_json(faces)
-        canvas = draw(frame, faces, args.kpt_thr)
-        if args.out_dir and capture is None:
-            cv2.imwrite(osp.join(args.out_dir, name), canvas)
-        elif args.out_dir:
-            if writer is None:
-                fps = capture.get(cv2.CAP_PROP_FPS) or 25
-                writer = cv2.VideoWriter(
-                    osp.join(args.out_dir, 'video.mp4'),
-                    cv2.VideoWriter_fourcc(*'mp4v'), fps,
-                    canvas.shape[1::-1])
-            writer.write(canvas)
-        if args.show:
-            cv2.imshow('hih_mmpose', canvas)
-            if cv2.waitKey(1 if capture is not None else 0) & 0xFF in (
-                    ord('q'), 27):
-                quit_by_user = True
-                break
+    try:
+        for name, frame in tqdm(stream, total=count, unit='frame'):
+            faces = smoother(landmarker(frame))
+            predictions[name] = to_json(faces)
+            canvas = draw(frame, faces, args.kpt_thr)
+            if args.out_dir and capture is None:
+                cv2.imwrite(osp.join(args.out_dir, name), canvas)
+            elif args.out_dir:
+                if writer is None:
+                    fps = capture.get(cv2.CAP_PROP_FPS) or 25
+                    writer = cv2.VideoWriter(
+                        osp.join(args.out_dir, 'video.mp4'),
+                        cv2.VideoWriter_fourcc(*'mp4v'), fps,
+                        canvas.shape[1::-1])
+                writer.write(canvas)
+            if args.show:
+                cv2.imshow('hih_mmpose', canvas)
+                if cv2.waitKey(1 if capture is not None else 0) & 0xFF in (
+                        ord('q'), 27):
+                    quit_by_user = True
+                    break
+    except KeyboardInterrupt:  # Ctrl-C: keep what was done
+        quit_by_user = True
+        print(f'\ninterrupted: keeping the {len(predictions)} image(s)/'
+              'frame(s) done', file=sys.stderr)
     if writer is not None:
         writer.release()
     if capture is not None:

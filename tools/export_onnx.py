@@ -11,6 +11,7 @@ Example:
         work_dirs/hih_wflw/best.pth hih_wflw.onnx
 """
 import argparse
+import os.path as osp
 import time
 
 import numpy as np
@@ -30,6 +31,14 @@ def main() -> None:
     parser.add_argument('out', help='output .onnx file')
     parser.add_argument('--opset', type=int, default=17)
     args = parser.parse_args()
+    if not args.out.endswith('.onnx'):
+        # `export_onnx.py CONFIG CHECKPOINT` with the output forgotten reads
+        # the checkpoint as the output: never write over it
+        parser.error(f'the output must be a .onnx file, got {args.out} '
+                     '(did you forget the output path?)')
+    if args.checkpoint and osp.abspath(args.out) == osp.abspath(
+            args.checkpoint):
+        parser.error(f'the output {args.out} is the checkpoint')
     cfg = Config.fromfile(args.config)
     init_default_scope(cfg.get('default_scope', 'mmpose'))
     model = init_model(cfg, args.checkpoint, device='cpu').eval()

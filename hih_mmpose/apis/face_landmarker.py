@@ -1,5 +1,6 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 import os.path as osp
+import warnings
 from typing import Dict, List, Optional, Union
 
 import cv2
@@ -14,23 +15,30 @@ ImageType = Union[str, np.ndarray]
 def load_image(image: ImageType) -> np.ndarray:
     """Read an image path or accept an array; return BGR uint8 (H, W, 3).
 
-    Gray (H, W) and BGRA (H, W, 4) arrays are converted.
+    The one image loader of the API and the demo. A file is read as OpenCV's
+    ``imread`` reads colour images: the EXIF orientation of a phone photo
+    is applied, 16-bit images are scaled to 8 bits, gray is made BGR and an
+    alpha channel dropped. Arrays: gray (H, W) and BGRA (H, W, 4) are
+    converted, uint16 is scaled to 8 bits the same way (``>> 8``).
 
     Raises:
         FileNotFoundError: For a path that does not exist.
         ValueError: For a file that is not a readable image or an array of
-            another shape.
+            another shape or type.
     """
     if isinstance(image, str):
         if not osp.isfile(image):
             raise FileNotFoundError(f'image {image} does not exist')
-        array = cv2.imread(image, cv2.IMREAD_UNCHANGED)
+        array = cv2.imread(image, cv2.IMREAD_COLOR)
         if array is None:
             raise ValueError(f'{image} is not a readable image')
-        image = array
+        return array
     image = np.asarray(image)
+    if image.dtype == np.uint16:
+        image = (image >> 8).astype(np.uint8)
     if image.dtype != np.uint8:
-        raise ValueError(f'expected a uint8 image, got {image.dtype}')
+        raise ValueError(
+            f'expected a uint8 or uint16 image, got {image.dtype}')
     if image.ndim == 2:
         return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     if image.ndim == 3 and image.shape[2] == 4:
@@ -39,6 +47,17 @@ def load_image(image: ImageType) -> np.ndarray:
         return image
     raise ValueError(f'expected an (H, W), (H, W, 3) or (H, W, 4) image, '
                      f'got shape {image.shape}')
+
+
+def valid_boxes(boxes: np.ndarray) -> np.ndarray:
+    """Rows of (N, 5) x1, y1, x2, y2, score boxes that are finite, have
+    x2 > x1 and y2 > y1 and a score in [0, 1]."""
+    finite = np.isfinite(boxes).all(axis=1)
+    with np.errstate(invalid='ignore'):
+        keep = finite & (boxes[:, 2] > boxes[:, 0]) & (
+            boxes[:, 3] > boxes[:, 1]) & (boxes[:, 4] >= 0) & (
+                boxes[:, 4] <= 1)
+    return keep
 
 
 class FaceLandmarker:
@@ -54,15 +73,23 @@ class FaceLandmarker:
         checkpoint (str, optional): Its trained weights (a trusted file:
             checkpoints are pickles). One made for another model (keypoint
             count, stacks, widths) raises :class:`CheckpointError`.
+            Required unless ``random_weights=True``.
         detector (str): ``'haar'`` (OpenCV's cascade, no weights needed),
             ``'whole_image'`` (the image is one face crop) or an mmdet
             detector config file. Defaults to ``'haar'``.
-        detector_weights (str, optional): Weights of an mmdet detector.
+        detector_weights (str, optional): Weights of an mmdet detector
+            (required with an mmdet config).
         device (str): ``'cpu'`` or ``'cuda:0'`` ... Defaults to ``'cpu'``.
         bbox_thr (float): Minimum detection score. Defaults to ``0.3``.
         fast (bool): Fold BatchNorm into the convolutions and run
             channels-last (:func:`optimize_for_inference`; same keypoints,
             ~1.3x faster on CPU). Defaults to ``True``.
+        random_weights (bool): Run without a checkpoint, on untrained
+            weights (speed tests); their landmarks are meaningless.
+            Defaults to ``False``.
+
+    Detector boxes that are not finite, have no area or a score outside
+    [0, 1] are dropped with a warning.
     """
 
     def __init__(self,
@@ -72,10 +99,16 @@ class FaceLandmarker:
                  detector_weights: Optional[str] = None,
                  device: str = 'cpu',
                  bbox_thr: float = 0.3,
-                 fast: bool = True) -> None:
+                 fast: bool = True,
+                 random_weights: bool = False) -> None:
         from mmengine.runner.checkpoint import _load_checkpoint_to_model
 
         from mmpose.apis import init_model
+        if checkpoint is None and not random_weights:
+            raise ValueError(
+                'FaceLandmarker needs the trained weights of the config '
+                '(checkpoint=...); untrained weights give meaningless '
+                'landmarks (random_weights=True runs them anyway)')
         if checkpoint is not None and not osp.isfile(checkpoint):
             raise FileNotFoundError(f'checkpoint {checkpoint} not found')
         self.model = init_model(config, None, device='cpu')
@@ -98,6 +131,14 @@ class FaceLandmarker:
         elif detector in ('whole_image', 'whole-image'):
             self.detector = None
         elif osp.isfile(detector):
+            if detector_weights is None:
+                raise ValueError(
+                    f'detector {detector} is an mmdet config: give its '
+                    'trained weights (detector_weights=...); an untrained '
+                    'detector returns meaningless boxes')
+            if not osp.isfile(detector_weights):
+                raise FileNotFoundError(
+                    f'detector weights {detector_weights} not found')
             from mmdet.apis import DetInferencer
             self.detector = DetInferencer(
                 model=detector, weights=detector_weights, device=device,
@@ -120,6 +161,14 @@ class FaceLandmarker:
             keep = instances.labels == 0
             bboxes, scores = instances.bboxes[keep], instances.scores[keep]
         boxes = np.column_stack([bboxes, scores]).astype(np.float32)
+        boxes = boxes.reshape(-1, 5)
+        keep = valid_boxes(boxes)
+        if not keep.all():
+            warnings.warn(
+                f'the detector returned {int((~keep).sum())} invalid '
+                'box(es) (not finite, no area or a score outside [0, 1]); '
+                'they are dropped: are its weights the right ones?')
+        boxes = boxes[keep]
         return boxes[boxes[:, 4] >= self.bbox_thr].reshape(-1, 5)
 
     def __call__(self, image: ImageType,

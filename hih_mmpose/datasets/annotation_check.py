@@ -136,6 +136,10 @@ def check_face_annotations(ann_file: str,
         if not np.isfinite(keypoints).all():
             raise AnnotationError(f'{where} has NaN or infinite keypoint '
                                   'coordinates')
+        if not np.any(keypoints.reshape(-1, 3)[:, 2] > 0):
+            raise AnnotationError(
+                f'{where} has no visible keypoint (every v is 0): it cannot '
+                'be trained on or evaluated')
         problem = _box_problem(ann, center_scale)
         if problem:
             raise AnnotationError(f'{where} {problem}')

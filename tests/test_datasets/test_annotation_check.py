@@ -82,6 +82,15 @@ def test_wrong_keypoint_count(dataset):
         check(root, write(content))
 
 
+def test_face_without_visible_keypoints(dataset):
+    root, content, write = dataset
+    content['annotations'][3]['keypoints'][2::3] = [0] * 98
+    with pytest.raises(AnnotationError,
+                       match=r'annotation id 3 \(image 0003\.png\) has no '
+                       'visible keypoint'):
+        check(root, write(content))
+
+
 @pytest.mark.parametrize('value', [float('nan'), float('inf')])
 def test_non_finite_coordinates(dataset, value):
     root, content, write = dataset

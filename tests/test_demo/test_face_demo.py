@@ -87,3 +87,54 @@ def test_video_that_ends_early(tiny_hih, tmp_path):
     assert 'the video ended after 3 of the 5 frames' in result.stderr
     with open(out / 'predictions.json') as f:
         assert len(json.load(f)) == 3
+
+
+def test_out_dir_never_replaces_the_inputs(tiny_hih, tmp_path):
+    folder = tmp_path / 'photos'
+    folder.mkdir()
+    shutil.copy(PHOTO, folder / 'a.jpg')
+    before = (folder / 'a.jpg').read_bytes()
+    for source in (str(folder), str(folder / 'a.jpg')):
+        result = run_demo(source, tiny_hih, '--out-dir', str(folder))
+        assert result.returncode != 0
+        assert 'would replace them' in result.stderr
+    assert (folder / 'a.jpg').read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ['a.jpg']
+
+
+def test_checkpoint_is_required(tiny_hih):
+    config, _ = tiny_hih
+    result = subprocess.run(
+        [sys.executable, 'demo/face_demo.py', PHOTO, '--config', config],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0 and '--checkpoint' in result.stderr
+
+
+def test_interrupted_run_keeps_its_predictions(tiny_hih, tmp_path,
+                                               monkeypatch):
+    """Ctrl-C after two frames: predictions.json holds those two."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'face_demo', osp.join(REPO, 'demo', 'face_demo.py'))
+    demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo)
+    image = cv2.imread(PHOTO)
+
+    def frames(source):
+        def stream():
+            yield 'a.jpg', image
+            yield 'b.jpg', image
+            raise KeyboardInterrupt
+
+        return stream(), 5, None
+
+    config, checkpoint = tiny_hih
+    out = tmp_path / 'out'
+    monkeypatch.setattr(demo, 'frames', frames)
+    monkeypatch.setattr(sys, 'argv', [
+        'face_demo.py', 'photos', '--config', config, '--checkpoint',
+        checkpoint, '--out-dir', str(out), '--detector', 'whole_image'
+    ])
+    demo.main()
+    predictions = json.loads((out / 'predictions.json').read_text())
+    assert sorted(predictions) == ['a.jpg', 'b.jpg']

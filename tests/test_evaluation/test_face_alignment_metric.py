@@ -1,9 +1,10 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 import json
 import os.path as osp
-from unittest import TestCase
+from unittest import TestCase, mock
 
 import numpy as np
+from mmengine.logging import print_log
 
 from mmpose.registry import METRICS
 from hih_mmpose.evaluation import auc, ced_curve, failure_rate
@@ -111,6 +112,24 @@ class TestFaceAlignmentMetric(TestCase):
         results = self.evaluate(
             METRICS.build(dict(type='FaceAlignmentMetric')), [sample])
         self.assertEqual(results['NME'], 0.)
+
+    def test_face_without_visible_keypoints_is_left_out(self):
+        """A face whose keypoints are all invisible has no error: it is
+        left out with a warning, not counted as NME 0."""
+        invisible = data_sample(*wflw_face(50.), img_path='hidden.jpg')
+        invisible['gt_instances']['keypoints_visible'][:] = 0
+        metric = METRICS.build(dict(type='FaceAlignmentMetric'))
+        module = 'hih_mmpose.evaluation.metrics.face_alignment_metric'
+        with mock.patch(f'{module}.print_log', wraps=print_log) as logged:
+            results = self.evaluate(metric, self.samples + [invisible])
+        messages = [call.args[0] for call in logged.call_args_list]
+        self.assertTrue(any('1 of 5 faces have no visible keypoint' in m
+                            for m in messages), messages)
+        self.assertAlmostEqual(results['NME'], 0.075, places=9)
+        self.assertAlmostEqual(results['FR@0.1'], 0.25, places=9)
+        with self.assertRaisesRegex(ValueError, 'no face has a visible'):
+            self.evaluate(
+                METRICS.build(dict(type='FaceAlignmentMetric')), [invisible])
 
     def test_subsets_and_ced_files(self):
         tmp = self.enterContext_tmpdir()

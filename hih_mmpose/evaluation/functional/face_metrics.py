@@ -80,12 +80,15 @@ def per_image_nme(errors: np.ndarray,
         mask (np.ndarray, optional): Valid landmarks in shape (N, K).
 
     Returns:
-        np.ndarray: NME of each image in shape (N, ).
+        np.ndarray: NME of each image in shape (N, ); ``nan`` for an image
+        with no valid landmark (it has no error to measure).
     """
     if mask is None:
         return errors.mean(axis=1)
     mask = mask.astype(bool)
-    return (errors * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1)
+    counts = mask.sum(axis=1)
+    nmes = (errors * mask).sum(axis=1) / np.maximum(counts, 1)
+    return np.where(counts > 0, nmes, np.nan)
 
 
 def ced_curve(nmes: np.ndarray, threshold: float = 0.1,

@@ -151,6 +151,20 @@ class FaceAlignmentMetric(BaseMetric):
         bboxes = np.stack([r['bbox'] for r in results]).astype(np.float64)
         errors = landmark_errors(pred, gt, self.norm_distance(gt, bboxes))
         nmes = per_image_nme(errors, visible)
+        measured = np.isfinite(nmes)
+        if not measured.any():
+            raise ValueError(f'{self.__class__.__name__}: no face has a '
+                             'visible keypoint; nothing to evaluate')
+        if not measured.all():
+            # a face without a visible keypoint has no error: it must not
+            # count as a perfect face (NME 0)
+            print_log(
+                f'{int((~measured).sum())} of {len(nmes)} faces have no '
+                'visible keypoint; they are left out of NME, FR and AUC',
+                logger='current', level=30)
+            results = [r for r, m in zip(results, measured) if m]
+            errors, visible, nmes = (errors[measured], visible[measured],
+                                     nmes[measured])
 
         sets = OrderedDict(all=np.ones(len(results), bool))
         for name, members in self.subsets.items():

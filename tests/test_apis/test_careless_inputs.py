@@ -1,0 +1,100 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""Cases a careless user hits with the API: no checkpoint, a detector
+without weights or with absurd boxes, phone photos and 16-bit images."""
+import warnings
+
+import cv2
+import matplotlib.cbook as cbook
+import numpy as np
+import pytest
+from PIL import Image
+
+from hih_mmpose.apis import FaceLandmarker, load_image
+
+PHOTO = cbook.get_sample_data('grace_hopper.jpg', asfileobj=False)
+
+
+def test_no_checkpoint_is_an_error(tiny_hih):
+    config, _ = tiny_hih
+    with pytest.raises(ValueError, match='trained weights'):
+        FaceLandmarker(config)
+    # explicitly asked for: runs
+    landmarker = FaceLandmarker(config, random_weights=True,
+                                detector='whole_image')
+    assert len(landmarker(PHOTO)) == 1
+
+
+def test_mmdet_detector_needs_weights(tiny_hih, tmp_path):
+    config, checkpoint = tiny_hih
+    detector = 'configs/detectors/yolox-s_face.py'
+    with pytest.raises(ValueError, match='detector_weights'):
+        FaceLandmarker(config, checkpoint, detector=detector)
+    with pytest.raises(FileNotFoundError, match='missing.pth'):
+        FaceLandmarker(config, checkpoint, detector=detector,
+                       detector_weights=str(tmp_path / 'missing.pth'))
+
+
+class AbsurdDetector:
+    """Boxes as an untrained detector returns them: infinite, empty,
+    NaN scores, and one good face."""
+
+    def detect(self, image):
+        bboxes = np.array([[0, 0, np.inf, np.inf], [10, 10, 10, 50],
+                           [5, 5, 60, 60], [180, 130, 360, 335]], np.float32)
+        scores = np.array([1., 1., np.nan, 0.9], np.float32)
+        return bboxes, scores
+
+
+def test_invalid_detector_boxes_are_dropped(tiny_hih):
+    config, checkpoint = tiny_hih
+    landmarker = FaceLandmarker(config, checkpoint)
+    landmarker.detector = AbsurdDetector()
+    with pytest.warns(UserWarning, match='3 invalid box'):
+        faces = landmarker(PHOTO)
+    assert len(faces) == 1
+    np.testing.assert_array_equal(faces[0]['bbox'], [180, 130, 360, 335])
+    assert np.isfinite(faces[0]['keypoints']).all()
+
+
+def test_exif_orientation_and_16_bit(tmp_path):
+    """Paths are read as OpenCV reads colour images (the demo's loader):
+    EXIF orientation applied, 16 bits scaled to 8; arrays alike."""
+    photo = cv2.imread(PHOTO)  # (600, 512, 3): taller than wide
+    rgb = Image.fromarray(photo[..., ::-1])
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90 degrees clockwise to view
+    path = str(tmp_path / 'phone.jpg')
+    rgb.save(path, exif=exif, quality=95)
+    loaded = load_image(path)
+    assert loaded.shape == (512, 600, 3)  # turned: wider than tall
+    np.testing.assert_array_equal(loaded, cv2.imread(path))
+
+    deep = (photo.astype(np.uint16) * 257)  # 16-bit, same picture
+    path16 = str(tmp_path / 'deep.png')
+    cv2.imwrite(path16, deep)
+    from_file, from_array = load_image(path16), load_image(deep)
+    assert from_file.dtype == from_array.dtype == np.uint8
+    np.testing.assert_array_equal(from_file, photo)
+    np.testing.assert_array_equal(from_array, photo)
+    with pytest.raises(ValueError, match='uint8 or uint16'):
+        load_image(photo.astype(np.float32))
+
+
+def test_api_and_demo_share_the_loader(tiny_hih, tmp_path):
+    """A phone photo gives the same faces through the API as through the
+    image the demo reads."""
+    config, checkpoint = tiny_hih
+    photo = cv2.imread(PHOTO)
+    exif = Image.Exif()
+    exif[0x0112] = 8  # rotate 90 degrees counter-clockwise to view
+    path = str(tmp_path / 'phone.jpg')
+    Image.fromarray(photo[..., ::-1]).save(path, exif=exif, quality=95)
+    landmarker = FaceLandmarker(config, checkpoint, detector='whole_image')
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        by_path = landmarker(path)
+        by_array = landmarker(load_image(path))
+    # the whole turned image (600 wide, 512 tall) is the face box
+    np.testing.assert_array_equal(by_path[0]['bbox'], [0, 0, 600, 512])
+    np.testing.assert_allclose(by_path[0]['keypoints'],
+                               by_array[0]['keypoints'])
