@@ -219,3 +219,24 @@ def test_decoder_ablation_tool(tiny_hih, tmp_path):
          checkpoint, '--out', checkpoint],
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0 and 'would overwrite' in result.stderr
+
+
+@pytest.mark.parametrize('branch', ['published', 'cell'])
+def test_decimal_probe_tool(tiny_hih, tmp_path, branch):
+    """tools/analysis_tools/decimal_probe.py trains a fresh decimal branch
+    on the frozen features of a tiny model and reports its accuracy."""
+    config, checkpoint = tiny_hih
+    out = tmp_path / 'probe.jsonl'
+    result = subprocess.run(
+        [sys.executable, 'tools/analysis_tools/decimal_probe.py', config,
+         checkpoint, '--branch', branch, '--soft-label', 'gaussian',
+         '--reduction', 'landmark', '--loss-weight', '1', '--iters', '4',
+         '--eval-interval', '2', '--batch-size', '4', '--max-train', '8',
+         '--out', str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'final decimal top-1' in result.stdout
+    row = json.loads(out.read_text())
+    assert row['branch'] == branch and row['chance'] == 1 / 64
+    assert [step for step, _ in row['curve']] == [2, 4]
+    assert 0 <= row['final_acc'] <= 1 and row['first_step_mean_abs_grad'] > 0
