@@ -21,9 +21,9 @@ def optimize_for_inference(model: nn.Module,
 
     Outputs equal the eager model's up to float rounding (the folded
     weights are rounded once; measured max relative difference ~1e-6, see
-    ``tools/benchmark.py``). The result is for inference only: folded BNs no
-    longer learn or normalise, so do not train it or save it as a training
-    checkpoint.
+    ``tools/analysis_tools/benchmark.py``). The result is for inference
+    only: folded BNs no longer learn or normalise, so do not train it or
+    save it as a training checkpoint.
 
     Args:
         model (nn.Module): Any model, e.g. a ``TopdownPoseEstimator``.

@@ -59,8 +59,8 @@ def test_onnxruntime_matches_pytorch(num_stacks, cell_branch, tmp_path):
 
 def test_export_tool(tmp_path):
     result = subprocess.run(
-        [sys.executable, 'tools/export_onnx.py', 'configs/hih_synthetic.py',
-         str(tmp_path / 'synthetic.onnx')],
+        [sys.executable, 'tools/deployment/export_onnx.py',
+         'configs/hih_synthetic.py', str(tmp_path / 'synthetic.onnx')],
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'batch 4: max |keypoints onnxruntime - PyTorch|' in result.stdout
@@ -74,7 +74,8 @@ def test_export_never_overwrites_the_checkpoint(tiny_hih):
     with open(checkpoint, 'rb') as f:
         before = f.read()
     result = subprocess.run(
-        [sys.executable, 'tools/export_onnx.py', config, checkpoint],
+        [sys.executable, 'tools/deployment/export_onnx.py', config,
+         checkpoint],
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert 'must be a .onnx file' in result.stderr

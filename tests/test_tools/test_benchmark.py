@@ -1,7 +1,7 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
-"""tools/benchmark.py runs and prints its tables (timings are not checked
-here: they belong in the benchmark, not in unit tests); its plain-PyTorch
-baseline is the same network as ours."""
+"""tools/analysis_tools/benchmark.py runs and prints its tables (timings are
+not checked here: they belong in the benchmark, not in unit tests); its
+plain-PyTorch baseline is the same network as ours."""
 import json
 import os.path as osp
 import subprocess
@@ -13,7 +13,7 @@ from mmengine.config import Config
 from mmpose.registry import MODELS
 
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
-sys.path.insert(0, osp.join(REPO, 'tools'))
+sys.path.insert(0, osp.join(REPO, 'tools', 'analysis_tools'))
 from plain_hih import PlainHIH  # noqa: E402
 
 
@@ -36,8 +36,8 @@ def test_plain_hih_is_our_network():
 def test_benchmark_smoke(tmp_path):
     out = tmp_path / 'figures.json'
     result = subprocess.run(
-        [sys.executable, 'tools/benchmark.py', '--sections', 'inference',
-         'flops', 'gpu', '--models', 'T', '--batch-sizes', '1',
+        [sys.executable, 'tools/analysis_tools/benchmark.py', '--sections',
+         'inference', 'flops', 'gpu', '--models', 'T', '--batch-sizes', '1',
          '--repeats', '1', '--no-hrnet', '--json', str(out)],
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]

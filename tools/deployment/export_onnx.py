@@ -7,7 +7,7 @@ pixels and ``scores`` (N, K). The export is checked against PyTorch with
 onnxruntime on random crops (batch 1 and 4).
 
 Example:
-    .venv/bin/python tools/export_onnx.py configs/hih_wflw.py \
+    .venv/bin/python tools/deployment/export_onnx.py configs/hih_wflw.py \
         work_dirs/hih_wflw/best.pth hih_wflw.onnx
 """
 import argparse

@@ -1,6 +1,6 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 """HIH written as plain PyTorch (no mmcv / mmengine / mmpose), the baseline
-that ``tools/benchmark.py`` measures our mmpose path against.
+that ``tools/analysis_tools/benchmark.py`` measures our mmpose path against.
 
 Module names mirror ``HIHHourglassNet`` + ``HIHHead``, so the state dict of
 a hih_mmpose ``TopdownPoseEstimator`` loads strictly into :class:`PlainHIH`.

@@ -14,8 +14,10 @@ configured.
 
 Example::
 
-    python tools/benchmark.py                      # everything (~15 min)
-    python tools/benchmark.py --sections inference --models B --batch-sizes 1
+    # everything (~15 min)
+    python tools/analysis_tools/benchmark.py
+    python tools/analysis_tools/benchmark.py --sections inference --models B \
+        --batch-sizes 1
 """
 import argparse
 import copy
@@ -33,7 +35,7 @@ import torch
 from mmengine.hooks import Hook
 from torch import Tensor, nn
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from plain_hih import PlainHIH  # noqa: E402
 
