@@ -152,8 +152,9 @@ def frames(source: str) -> Tuple[Iterator[Tuple[str, np.ndarray]],
 
 
 def check_out_dir(source: str, out_dir: Optional[str]) -> None:
-    """Refuse an ``--out-dir`` where the drawings would replace the inputs
-    (the input folder, or the folder of the input image)."""
+    """Refuse an ``--out-dir`` where the outputs would replace the inputs
+    (the input folder, the folder of the input image, or a video named like
+    an output file in that folder)."""
     if not out_dir:
         return
     if osp.isdir(source):
@@ -161,6 +162,14 @@ def check_out_dir(source: str, out_dir: Optional[str]) -> None:
     elif source.lower().endswith(IMAGE_SUFFIXES):
         input_dir = osp.dirname(source) or '.'
     else:
+        outputs = [osp.join(out_dir, name)
+                   for name in ('video.mp4', 'predictions.json')]
+        if any(osp.realpath(path) == osp.realpath(source)
+               for path in outputs):
+            raise ValueError(
+                f'--out-dir {out_dir} would write over the input {source} '
+                '(its outputs are video.mp4 and predictions.json); choose '
+                'another folder')
         return
     if osp.realpath(out_dir) == osp.realpath(input_dir):
         raise ValueError(

@@ -58,6 +58,9 @@ def main() -> None:
     parser.add_argument('--trust', action='store_true',
                         help='unpickle the source fully (trusted files only)')
     args = parser.parse_args()
+    if osp.abspath(args.dst) == osp.abspath(args.src):
+        fail(f'the output {args.dst} is the published checkpoint itself: '
+             'choose another path (nothing was written)')
 
     published = load(args.src, args.trust)
     converted, dropped, unknown = convert_published_state_dict(published)
@@ -86,7 +89,10 @@ def main() -> None:
             problems.append(f'{len(keys)} keys {title}:\n  {shown}{more}')
     if problems:
         fail(f'the checkpoint does not fit {args.config} (stacks, keypoints '
-             'or decimal size differ?)\n' + '\n'.join(problems))
+             'or decimal size differ, or the config has another decimal '
+             'branch than the published one: use '
+             'configs/hih_wflw_published.py or a config derived from it)\n'
+             + '\n'.join(problems))
     model.load_state_dict(converted, strict=True)
     os.makedirs(osp.dirname(osp.abspath(args.dst)), exist_ok=True)
     torch.save(

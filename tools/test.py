@@ -58,6 +58,14 @@ def main() -> None:
     args = parse_args()
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'checkpoint {args.checkpoint} not found')
+    inputs = {osp.abspath(args.checkpoint), osp.abspath(args.config)}
+    for option in ('out', 'dump'):
+        path = getattr(args, option)
+        if path and osp.abspath(path) in inputs:
+            raise ValueError(f'--{option} {path} would overwrite an input '
+                             'of the run (the checkpoint or the config)')
+    if args.out and not args.out.endswith('.json'):
+        raise ValueError(f'--out must be a .json file, got {args.out}')
     cfg = Config.fromfile(args.config)  # imports hih_mmpose (custom_imports)
     cfg = merge_args(cfg, args)
     if not args.skip_data_check:

@@ -190,3 +190,16 @@ def test_conversion_tool(tmp_path):
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert 'missing in the checkpoint' in result.stderr
+
+
+def test_conversion_tool_never_overwrites_its_source(tmp_path):
+    checkpoint = tmp_path / 'WFLW.pth'
+    torch.save(dict(state_dict=published_state_dict(1)), checkpoint)
+    before = checkpoint.read_bytes()
+    result = subprocess.run(
+        [sys.executable, 'tools/convert_official_checkpoint.py',
+         str(checkpoint), str(checkpoint)],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert 'is the published checkpoint itself' in result.stderr
+    assert checkpoint.read_bytes() == before

@@ -138,3 +138,14 @@ def test_interrupted_run_keeps_its_predictions(tiny_hih, tmp_path,
     demo.main()
     predictions = json.loads((out / 'predictions.json').read_text())
     assert sorted(predictions) == ['a.jpg', 'b.jpg']
+
+
+def test_out_dir_never_replaces_an_input_video(tiny_hih, tmp_path):
+    """A video named like an output (video.mp4) in --out-dir is refused
+    before anything is written."""
+    video = tmp_path / 'video.mp4'
+    video.write_bytes(b'not decoded: refused before opening')
+    result = run_demo(str(video), tiny_hih, '--out-dir', str(tmp_path))
+    assert result.returncode != 0
+    assert 'would write over the input' in result.stderr
+    assert video.read_bytes() == b'not decoded: refused before opening'

@@ -240,3 +240,19 @@ def test_decimal_probe_tool(tiny_hih, tmp_path, branch):
     assert row['branch'] == branch and row['chance'] == 1 / 64
     assert [step for step, _ in row['curve']] == [2, 4]
     assert 0 <= row['final_acc'] <= 1 and row['first_step_mean_abs_grad'] > 0
+
+
+def test_test_tool_never_overwrites_its_inputs(trained, tmp_path):
+    """``--out`` naming the checkpoint (or not a .json) stops before the
+    run; the checkpoint is unchanged."""
+    work_dir, options = trained
+    checkpoint = osp.join(work_dir, 'epoch_1.pth')
+    with open(checkpoint, 'rb') as f:
+        before = f.read()
+    for out, message in ((checkpoint, 'would overwrite an input'),
+                         (str(tmp_path / 'metrics.txt'), 'must be a .json')):
+        log = run_tool([sys.executable, 'tools/test.py', CONFIG, checkpoint,
+                        '--out', out, *cli(options)], ok=False)
+        assert message in log
+    with open(checkpoint, 'rb') as f:
+        assert f.read() == before
