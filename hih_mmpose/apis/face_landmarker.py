@@ -34,6 +34,8 @@ def load_image(image: ImageType) -> np.ndarray:
             raise ValueError(f'{image} is not a readable image')
         return array
     image = np.asarray(image)
+    if image.size == 0:
+        raise ValueError(f'the image is empty (shape {image.shape})')
     if image.dtype == np.uint16:
         image = (image >> 8).astype(np.uint8)
     if image.dtype != np.uint8:
@@ -195,7 +197,12 @@ class FaceLandmarker:
         if bboxes is None:
             boxes = self.detect(image)
         else:
-            bboxes = np.asarray(bboxes, np.float32).reshape(-1, 4)
+            bboxes = np.asarray(bboxes, np.float32)
+            if bboxes.size % 4 or bboxes.ndim > 2 or (bboxes.ndim == 2 and
+                                                      bboxes.shape[1] != 4):
+                raise ValueError('bboxes must be (N, 4) rows x1, y1, x2, y2,'
+                                 f' got shape {bboxes.shape}')
+            bboxes = bboxes.reshape(-1, 4)
             if not np.isfinite(bboxes).all() or np.any(
                     bboxes[:, 2:] <= bboxes[:, :2]):
                 raise ValueError('bboxes must be finite x1, y1, x2, y2 rows '

@@ -98,3 +98,16 @@ def test_api_and_demo_share_the_loader(tiny_hih, tmp_path):
     np.testing.assert_array_equal(by_path[0]['bbox'], [0, 0, 600, 512])
     np.testing.assert_allclose(by_path[0]['keypoints'],
                                by_array[0]['keypoints'])
+
+
+def test_empty_image_and_malformed_boxes(tiny_hih):
+    config, checkpoint = tiny_hih
+    with pytest.raises(ValueError, match='the image is empty'):
+        load_image(np.zeros((0, 0, 3), np.uint8))
+    landmarker = FaceLandmarker(config, checkpoint)
+    image = np.zeros((100, 100, 3), np.uint8)
+    for bboxes in ([[0, 0, 10]], np.zeros((2, 5)), np.zeros((1, 2, 4))):
+        with pytest.raises(ValueError, match=r'bboxes must be \(N, 4\)'):
+            landmarker(image, bboxes=bboxes)
+    # a single box as a flat list is fine
+    assert len(landmarker(image, bboxes=[10, 10, 90, 90])) == 1

@@ -60,11 +60,13 @@ def test_onnxruntime_matches_pytorch(num_stacks, cell_branch, tmp_path):
 def test_export_tool(tmp_path):
     result = subprocess.run(
         [sys.executable, 'tools/deployment/export_onnx.py',
-         'configs/hih_synthetic.py', str(tmp_path / 'synthetic.onnx')],
+         'configs/hih_synthetic.py',
+         str(tmp_path / 'new_folder' / 'synthetic.onnx')],
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'batch 4: max |keypoints onnxruntime - PyTorch|' in result.stdout
-    assert (tmp_path / 'synthetic.onnx').stat().st_size > 1e6
+    # the output folder is created
+    assert (tmp_path / 'new_folder' / 'synthetic.onnx').stat().st_size > 1e6
 
 
 def test_export_never_overwrites_the_checkpoint(tiny_hih):

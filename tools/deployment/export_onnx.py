@@ -11,6 +11,7 @@ Example:
         work_dirs/hih_wflw/best.pth hih_wflw.onnx
 """
 import argparse
+import os
 import os.path as osp
 import time
 
@@ -39,6 +40,7 @@ def main() -> None:
     if args.checkpoint and osp.abspath(args.out) == osp.abspath(
             args.checkpoint):
         parser.error(f'the output {args.out} is the checkpoint')
+    os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     cfg = Config.fromfile(args.config)
     init_default_scope(cfg.get('default_scope', 'mmpose'))
     model = init_model(cfg, args.checkpoint, device='cpu').eval()
