@@ -28,7 +28,6 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner, load_checkpoint
 from mmengine.utils import ProgressBar
-
 from mmpose.apis import init_model
 from mmpose.registry import MODELS
 

@@ -19,7 +19,6 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.fileio import dump
 from mmengine.runner import Runner, load_checkpoint
-
 from mmpose.apis import init_model
 from mmpose.registry import METRICS
 
@@ -56,9 +55,11 @@ def main() -> None:
     cfg = Config.fromfile(args.config)  # imports hih_mmpose
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    from hih_mmpose.apis.decoder_ablation import (collect_maps,
-                                                  decoder_ablation,
-                                                  format_ablation)
+    from hih_mmpose.apis.decoder_ablation import (
+        collect_maps,
+        decoder_ablation,
+        format_ablation,
+    )
     from hih_mmpose.utils import check_checkpoint_matches
 
     model = init_model(cfg, None, device=args.device)
