@@ -47,13 +47,29 @@ def _load_json(ann_file: str) -> dict:
     return content
 
 
+def _numbers(value) -> Optional[np.ndarray]:
+    """``value`` (a number or a nested list of numbers) as a flat float
+    array (a JSON ``null`` inside the list becomes NaN), or ``None`` if it
+    is null itself or holds anything else (strings, booleans, dicts)."""
+    if value is None:
+        return None
+    flat = np.ravel(np.asarray(value, dtype=object))
+    if not all(v is None or (isinstance(v, (int, float))
+                             and not isinstance(v, bool)) for v in flat):
+        return None
+    return np.array([np.nan if v is None else v for v in flat], np.float64)
+
+
 def _box_problem(ann: dict, center_scale: bool) -> Optional[str]:
     """What is wrong with the annotation's face box, or ``None``."""
     if center_scale:
         if 'center' not in ann or 'scale' not in ann:
             return 'has no center / scale (the face box)'
-        values = np.asarray([*np.ravel(ann['center']),
-                             *np.ravel(ann['scale'])], dtype=np.float64)
+        center, scale = _numbers(ann['center']), _numbers(ann['scale'])
+        if center is None or scale is None:
+            return (f'has a center / scale that is not numbers: '
+                    f'{ann["center"]!r}, {ann["scale"]!r}')
+        values = np.concatenate([center, scale])
         if values.size != 3 or not np.isfinite(values).all():
             return f'has an invalid center / scale {ann["center"]}, ' \
                 f'{ann["scale"]}'
@@ -62,7 +78,9 @@ def _box_problem(ann: dict, center_scale: bool) -> Optional[str]:
         return None
     if 'bbox' not in ann:
         return 'has no bbox'
-    bbox = np.asarray(ann['bbox'], dtype=np.float64).ravel()
+    bbox = _numbers(ann['bbox'])
+    if bbox is None:
+        return f'has a bbox that is not numbers: {ann["bbox"]!r}'
     if bbox.size != 4 or not np.isfinite(bbox).all():
         return f'has an invalid bbox {ann["bbox"]}'
     if bbox[2] <= 0 or bbox[3] <= 0:
@@ -122,11 +140,15 @@ def check_face_annotations(ann_file: str,
         if image is None:
             raise AnnotationError(
                 f'{ann_file}: annotation id {ann.get("id")} refers to image '
-                f'id {ann.get("image_id")}, which is not in images')
+                f'id {ann.get("image_id")!r}, which is not in images (ids '
+                f'there are like {next(iter(images), None)!r})')
         where = (f'{ann_file}: annotation id {ann.get("id")} (image '
                  f'{image.get("file_name")})')
-        keypoints = np.asarray(ann.get('keypoints', []),
-                               dtype=np.float64).ravel()
+        keypoints = _numbers(ann.get('keypoints', []))
+        if keypoints is None:
+            raise AnnotationError(
+                f'{where} has keypoints that are not a list of numbers '
+                f'(e.g. strings): {str(ann.get("keypoints"))[:60]}')
         if num_keypoints is None:
             num_keypoints = keypoints.size // 3
         if keypoints.size != 3 * num_keypoints:

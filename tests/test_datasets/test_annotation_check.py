@@ -82,6 +82,33 @@ def test_wrong_keypoint_count(dataset):
         check(root, write(content))
 
 
+@pytest.mark.parametrize('field, value, message', [
+    ('keypoints', 'text', 'keypoints that are not a list of numbers'),
+    ('keypoints', None, 'keypoints that are not a list of numbers'),
+    ('keypoints', ['1.5'] * 294, 'keypoints that are not a list of numbers'),
+    ('scale', 'big', 'a center / scale that is not numbers'),
+    ('center', ['a', 'b'], 'a center / scale that is not numbers'),
+])
+def test_values_of_the_wrong_type(dataset, field, value, message):
+    """Strings or null where numbers belong: an error naming the
+    annotation and the field, not a numpy error."""
+    root, content, write = dataset
+    content['annotations'][2][field] = value
+    with pytest.raises(AnnotationError,
+                       match=r'annotation id 2 \(image 0002\.png\) has '
+                       + message):
+        check(root, write(content))
+
+
+def test_image_id_of_another_type(dataset):
+    root, content, write = dataset
+    content['annotations'][1]['image_id'] = '1'
+    with pytest.raises(AnnotationError,
+                       match="refers to image id '1', which is not in "
+                       'images'):
+        check(root, write(content))
+
+
 def test_face_without_visible_keypoints(dataset):
     root, content, write = dataset
     content['annotations'][3]['keypoints'][2::3] = [0] * 98
