@@ -23,6 +23,18 @@ from ..evaluation.functional.heatmap_decoders import (decode_cell_centres,
                                                       integer_cell_accuracy)
 
 
+def keypoints_in_crop(sample) -> np.ndarray:
+    """A packed test sample's ground-truth keypoints (1, K, 2) mapped from
+    the image into its input crop (input pixels), as ``TopdownAffine``
+    maps them (no rotation at test time)."""
+    meta = sample.metainfo
+    center = np.asarray(meta['input_center'], np.float64)
+    scale = np.asarray(meta['input_scale'], np.float64)
+    size = np.asarray(meta['input_size'], np.float64)
+    keypoints = np.asarray(sample.gt_instances.keypoints, np.float64)
+    return (keypoints - center + 0.5 * scale) / scale * size
+
+
 @torch.no_grad()
 def collect_maps(model: nn.Module, data_loader: Iterable,
                  progress: bool = True) -> Dict[str, np.ndarray]:
@@ -59,7 +71,7 @@ def collect_maps(model: nn.Module, data_loader: Iterable,
             scale = np.asarray(meta['input_scale'], np.float64)
             size = np.asarray(meta['input_size'], np.float64)
             gt = np.asarray(sample.gt_instances.keypoints, np.float64)[0]
-            crop = (gt - center + 0.5 * scale) / scale * size
+            crop = keypoints_in_crop(sample)[0]
             collected['gt_coords'].append((crop + 0.5) / stride)
             collected['gt_keypoints'].append(gt)
             collected['visible'].append(

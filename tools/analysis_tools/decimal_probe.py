@@ -28,6 +28,7 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner, load_checkpoint
 from mmengine.utils import ProgressBar
+from hih_mmpose.apis.decoder_ablation import keypoints_in_crop
 from mmpose.apis import init_model
 from mmpose.registry import MODELS
 
@@ -84,13 +85,9 @@ def frozen_features(model: torch.nn.Module, loader_cfg: dict,
         out['stream'].append(feats[-1].float())
         out['heatmaps'].append(integer_heatmaps[-1].float())
         for sample in data['data_samples']:
-            meta = sample.metainfo
-            center = np.asarray(meta['input_center'])
-            scale = np.asarray(meta['input_scale'])
-            crop = (np.asarray(sample.gt_instances.keypoints) - center +
-                    0.5 * scale) / scale * np.asarray(meta['input_size'])
             encoded = codec.encode(
-                crop, np.asarray(sample.gt_instances.keypoints_visible))
+                keypoints_in_crop(sample),
+                np.asarray(sample.gt_instances.keypoints_visible))
             heatmaps = torch.from_numpy(encoded['heatmaps'])
             width = heatmaps.shape[-1]
             index = heatmaps.flatten(1).argmax(-1)
