@@ -8,6 +8,7 @@ Examples:
         --out-dir outputs
     # a video with temporal smoothing, a folder, the webcam (device 0)
     .venv/bin/python demo/face_demo.py clip.mp4 ... --smooth 0.5
+    .venv/bin/python demo/face_demo.py clip.mp4 ... --one-euro 1.0 0.05
     .venv/bin/python demo/face_demo.py photos/ ...
     .venv/bin/python demo/face_demo.py 0 ... --show
 
@@ -20,13 +21,13 @@ import json
 import os
 import os.path as osp
 import sys
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
 from tqdm import tqdm
 
-from hih_mmpose.apis import FaceLandmarker, load_image
+from hih_mmpose.apis import FaceLandmarker, OneEuroFilter, load_image
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff')
 
@@ -55,6 +56,12 @@ def parse_args() -> argparse.Namespace:
         '--smooth', type=float, default=0.,
         help='video: weight of the previous frame in an exponential moving '
         'average of each face\'s landmarks (0 = off, < 1)')
+    parser.add_argument(
+        '--one-euro', nargs=2, type=float, metavar=('MIN_CUTOFF', 'BETA'),
+        help='video: One Euro filter of each face\'s landmarks instead: '
+        'cutoff in Hz at rest (lower: less jitter, e.g. 1.0) and its '
+        'increase per pixel/s of landmark speed (higher: less lag, e.g. '
+        '0.05)')
     return parser.parse_args()
 
 
@@ -82,30 +89,66 @@ def to_json(faces: List[dict]) -> List[dict]:
 
 
 class Smoother:
-    """Exponential moving average of landmarks, faces matched between
-    frames by nearest box centre."""
+    """Landmark smoothing over video frames: an exponential moving average
+    (``weight`` of the previous frame) or a One Euro filter per face
+    (``one_euro=(min_cutoff, beta)``); faces are matched between frames by
+    nearest box centre."""
 
-    def __init__(self, weight: float) -> None:
+    def __init__(self,
+                 weight: float,
+                 one_euro: Optional[Sequence[float]] = None,
+                 fps: float = 25.) -> None:
         if not 0 <= weight < 1:
             raise ValueError(f'--smooth must be in [0, 1), got {weight}')
+        if one_euro is not None and weight:
+            raise ValueError('choose --smooth or --one-euro, not both')
         self.weight = weight
+        self.one_euro = one_euro
+        self.period = 1. / fps
+        self.frame = 0
         self.previous: List[dict] = []
 
     def __call__(self, faces: List[dict]) -> List[dict]:
+        self.frame += 1
+        if self.one_euro is not None:
+            return self._one_euro(faces)
         if self.weight == 0:
             return faces
         for face in faces:
-            centre = (face['bbox'][:2] + face['bbox'][2:]) / 2
-            best, best_distance = None, np.inf
-            for old in self.previous:
-                distance = np.linalg.norm(
-                    (old['bbox'][:2] + old['bbox'][2:]) / 2 - centre)
-                size = old['bbox'][2] - old['bbox'][0]
-                if distance < best_distance and distance < 0.5 * size:
-                    best, best_distance = old, distance
+            best = self._match(face)
             if best is not None:
                 face['keypoints'] = self.weight * best['keypoints'] + (
                     1 - self.weight) * face['keypoints']
+        self.previous = faces
+        return faces
+
+    def _match(self, face: dict) -> Optional[dict]:
+        """The previous frame's face nearest to ``face`` (box centres less
+        than half a box apart), or ``None``."""
+        centre = (face['bbox'][:2] + face['bbox'][2:]) / 2
+        best, best_distance = None, np.inf
+        for old in self.previous:
+            distance = np.linalg.norm(
+                (old['bbox'][:2] + old['bbox'][2:]) / 2 - centre)
+            if distance < min(best_distance,
+                              0.5 * (old['bbox'][2] - old['bbox'][0])):
+                best, best_distance = old, distance
+        return best
+
+    def _one_euro(self, faces: List[dict]) -> List[dict]:
+        filters = []
+        for face in faces:
+            old = self._match(face)
+            # a previous face continues one current face only
+            reused = old is not None and any(old['filter'] is f
+                                             for f in filters)
+            one_euro = old['filter'] if old is not None and not reused \
+                else OneEuroFilter(*self.one_euro)
+            face['keypoints'] = one_euro(face['keypoints'],
+                                         self.frame * self.period)
+            filters.append(one_euro)
+        for face, one_euro in zip(faces, filters):
+            face['filter'] = one_euro
         self.previous = faces
         return faces
 
@@ -184,7 +227,8 @@ def main() -> None:
                                 args.detector_weights, args.device,
                                 args.bbox_thr)
     stream, count, capture = frames(args.input)
-    smoother = Smoother(args.smooth)
+    fps = (capture.get(cv2.CAP_PROP_FPS) if capture is not None else 0) or 25
+    smoother = Smoother(args.smooth, args.one_euro, fps)
     predictions: Dict[str, list] = {}
     writer = None
     if args.out_dir:

@@ -10,6 +10,7 @@ import sys
 import cv2
 import matplotlib.cbook as cbook
 import numpy as np
+import pytest
 
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
 PHOTO = cbook.get_sample_data('grace_hopper.jpg', asfileobj=False)
@@ -42,7 +43,9 @@ def test_folder_with_a_bad_file(tiny_hih, tmp_path):
     assert (out / 'a.jpg').is_file() and (out / 'b.png').is_file()
 
 
-def test_video_with_smoothing(tiny_hih, tmp_path):
+@pytest.mark.parametrize('smoothing', [['--smooth', '0.5'],
+                                       ['--one-euro', '1.0', '0.05']])
+def test_video_with_smoothing(tiny_hih, tmp_path, smoothing):
     photo = cv2.imread(PHOTO)
     video = str(tmp_path / 'clip.avi')
     writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'MJPG'), 10,
@@ -51,8 +54,7 @@ def test_video_with_smoothing(tiny_hih, tmp_path):
         writer.write(np.roll(photo, 2 * shift, axis=1))
     writer.release()
     out = tmp_path / 'out'
-    result = run_demo(video, tiny_hih, '--out-dir', str(out), '--smooth',
-                      '0.5')
+    result = run_demo(video, tiny_hih, '--out-dir', str(out), *smoothing)
     assert result.returncode == 0, result.stderr[-3000:]
     with open(out / 'predictions.json') as f:
         predictions = json.load(f)
@@ -149,3 +151,35 @@ def test_out_dir_never_replaces_an_input_video(tiny_hih, tmp_path):
     assert result.returncode != 0
     assert 'would write over the input' in result.stderr
     assert video.read_bytes() == b'not decoded: refused before opening'
+
+
+def load_demo():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'face_demo', osp.join(REPO, 'demo', 'face_demo.py'))
+    demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo)
+    return demo
+
+
+def test_one_euro_smoother_follows_each_face():
+    """A face seen again is filtered with its own One Euro state; a new
+    face elsewhere starts unfiltered."""
+    demo = load_demo()
+    smoother = demo.Smoother(0., one_euro=(1.0, 0.), fps=25)
+
+    def face(x0, value):
+        return dict(bbox=np.array([x0, 0., x0 + 100., 100.]),
+                    keypoints=np.full((98, 2), value))
+
+    smoother([face(0., 10.)])
+    second = smoother([face(5., 20.), face(400., 50.)])
+    a = 1 / (1 + 1 / (2 * np.pi * 1.0 / 25))  # beta 0: a plain low-pass
+    np.testing.assert_allclose(second[0]['keypoints'], 10 + a * 10)
+    np.testing.assert_allclose(second[1]['keypoints'], 50.)
+    # two faces near one previous face: the second starts its own filter
+    third = smoother([face(5., 30.), face(6., 70.)])
+    assert third[0]['filter'] is not third[1]['filter']
+    np.testing.assert_allclose(third[1]['keypoints'], 70.)
+    with pytest.raises(ValueError, match='not both'):
+        demo.Smoother(0.5, one_euro=(1.0, 0.))
