@@ -35,6 +35,57 @@ def keypoints_in_crop(sample) -> np.ndarray:
     return (keypoints - center + 0.5 * scale) / scale * size
 
 
+def crop_nme(crop_keypoints: np.ndarray, truth: Dict[str, np.ndarray],
+             metric: nn.Module) -> float:
+    """Mean NME of keypoints given in crop pixels.
+
+    Args:
+        crop_keypoints (np.ndarray): Predictions in input-crop pixels
+            (N, K, 2).
+        truth (dict): ``gt_keypoints`` (N, K, 2) in image pixels,
+            ``visible`` (N, K), ``bboxes`` (N, 4), ``input_center`` /
+            ``input_scale`` (N, 2) and ``input_size`` (2, ), as
+            :func:`collect_maps` returns them.
+        metric (FaceAlignmentMetric): Gives the normalising distance.
+
+    Returns:
+        float: Mean per-face NME (a fraction); faces without a visible
+        keypoint are left out, as in ``FaceAlignmentMetric``.
+    """
+    gt = truth['gt_keypoints']
+    scale = truth['input_scale'][:, None, :]
+    center = truth['input_center'][:, None, :]
+    image = crop_keypoints / truth['input_size'] * scale + center - 0.5 * scale
+    norm = metric.norm_distance(gt, truth['bboxes'])
+    return float(np.nanmean(per_image_nme(landmark_errors(image, gt, norm),
+                                          truth['visible'])))
+
+
+def sample_truth(samples: Sequence, stride: float) -> Dict[str, np.ndarray]:
+    """Ground truth of packed test samples, as :func:`collect_maps` keeps
+    it (all keys but the maps)."""
+    truth = {key: [] for key in ('gt_coords', 'gt_keypoints', 'visible',
+                                 'bboxes', 'input_center', 'input_scale')}
+    for sample in samples:
+        meta = sample.metainfo
+        truth['gt_coords'].append(
+            (keypoints_in_crop(sample)[0] + 0.5) / stride)
+        truth['gt_keypoints'].append(
+            np.asarray(sample.gt_instances.keypoints, np.float64)[0])
+        truth['visible'].append(
+            np.asarray(sample.gt_instances.keypoints_visible)[0] > 0)
+        truth['bboxes'].append(
+            np.asarray(sample.gt_instances.bboxes).reshape(-1)[:4])
+        truth['input_center'].append(
+            np.asarray(meta['input_center'], np.float64))
+        truth['input_scale'].append(
+            np.asarray(meta['input_scale'], np.float64))
+    truth = {key: np.stack(value) for key, value in truth.items()}
+    truth['input_size'] = np.asarray(samples[0].metainfo['input_size'],
+                                     np.float64)
+    return truth
+
+
 @torch.no_grad()
 def collect_maps(model: nn.Module, data_loader: Iterable,
                  progress: bool = True) -> Dict[str, np.ndarray]:
@@ -53,11 +104,9 @@ def collect_maps(model: nn.Module, data_loader: Iterable,
         ``visible`` (N, K), ``bboxes`` (N, 4), ``input_center`` /
         ``input_scale`` (N, 2) and ``input_size`` (2, ).
     """
-    stride = model.head.decoder.stride
-    keys = ('integer_heatmaps', 'decimal_logits', 'gt_coords',
-            'gt_keypoints', 'visible', 'bboxes', 'input_center',
-            'input_scale')
+    keys = ('integer_heatmaps', 'decimal_logits')
     collected = {key: [] for key in keys}
+    samples = []
     bar = ProgressBar(len(data_loader.dataset)) if progress else None
     for batch in data_loader:
         data = model.data_preprocessor(batch, False)
@@ -65,31 +114,11 @@ def collect_maps(model: nn.Module, data_loader: Iterable,
             model.extract_feat(data['inputs']))
         collected['integer_heatmaps'].append(integer_heatmaps.float().cpu())
         collected['decimal_logits'].append(decimal_logits.float().cpu())
-        for sample in data['data_samples']:
-            meta = sample.metainfo
-            center = np.asarray(meta['input_center'], np.float64)
-            scale = np.asarray(meta['input_scale'], np.float64)
-            size = np.asarray(meta['input_size'], np.float64)
-            gt = np.asarray(sample.gt_instances.keypoints, np.float64)[0]
-            crop = keypoints_in_crop(sample)[0]
-            collected['gt_coords'].append((crop + 0.5) / stride)
-            collected['gt_keypoints'].append(gt)
-            collected['visible'].append(
-                np.asarray(sample.gt_instances.keypoints_visible)[0] > 0)
-            collected['bboxes'].append(
-                np.asarray(sample.gt_instances.bboxes).reshape(-1)[:4])
-            collected['input_center'].append(center)
-            collected['input_scale'].append(scale)
-            if bar is not None:
-                bar.update()
-    maps = {
-        key: torch.cat(collected[key]).numpy()
-        for key in ('integer_heatmaps', 'decimal_logits')
-    }
-    maps.update(
-        {key: np.stack(collected[key])
-         for key in keys[2:]})
-    maps['input_size'] = size
+        samples.extend(data['data_samples'])
+        if bar is not None:
+            bar.update(len(data['data_samples']))
+    maps = {key: torch.cat(value).numpy() for key, value in collected.items()}
+    maps.update(sample_truth(samples, model.head.decoder.stride))
     return maps
 
 
@@ -134,19 +163,10 @@ def decoder_ablation(maps: Dict[str, np.ndarray],
     rows['decimal_oracle'] = decode_decimal_oracle(
         integer_heatmaps, gt_coords, decimal_size, decimal_sigma)
 
-    gt = maps['gt_keypoints']
-    norm = metric.norm_distance(gt, maps['bboxes'])
-    scale = maps['input_scale'][:, None, :]
-    center = maps['input_center'][:, None, :]
     results = OrderedDict()
     for name, coords in rows.items():
-        crop = coords * stride - 0.5
-        image = crop / maps['input_size'] * scale + center - 0.5 * scale
-        nmes = per_image_nme(landmark_errors(image, gt, norm),
-                             maps['visible'])
-        # faces without a visible keypoint (nan) are left out, as in
-        # FaceAlignmentMetric
-        results[f'NME/{name}'] = float(np.nanmean(nmes))
+        results[f'NME/{name}'] = crop_nme(coords * stride - 0.5, maps,
+                                          metric)
 
     # the interval the decimal map should name, in the cell it was read at
     cells, _ = argmax_2d(integer_heatmaps)

@@ -37,9 +37,10 @@ from bench.gpu import bench_gpu, print_gpu  # noqa: E402
 from bench.inference import (bench_hrnet, bench_inference,  # noqa: E402
                              print_inference)
 from bench.onnx_runtime import bench_onnx, print_onnx  # noqa: E402
+from bench.precision import bench_precision, print_precision  # noqa: E402
 from bench.training import bench_train, print_train  # noqa: E402
 
-SECTIONS = ('inference', 'train', 'flops', 'onnx', 'gpu')
+SECTIONS = ('inference', 'precision', 'train', 'flops', 'onnx', 'gpu')
 
 
 def parse_args() -> argparse.Namespace:
@@ -83,6 +84,9 @@ def main() -> None:
             if not args.no_hrnet:
                 figures['inference'] += bench_hrnet(args)
             print_inference(figures['inference'])
+        if 'precision' in args.sections:
+            figures['precision'] = bench_precision(args)
+            print_precision(figures['precision'])
         if 'train' in args.sections:
             figures['train'] = bench_train(args, work_dir)
             print_train(figures['train'])

@@ -1,0 +1,141 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""Low-precision inference: the crop path, bf16 and the int8 export, and
+their accuracy on a small model's test set."""
+import os.path as osp
+import subprocess
+import sys
+
+import matplotlib.cbook as cbook
+import numpy as np
+import onnx
+import pytest
+import torch
+from mmengine.config import Config
+from mmpose.apis import inference_topdown, init_model
+from mmpose.registry import METRICS
+
+from hih_mmpose.apis import (CropPredictor, FaceLandmarker,
+                             optimize_for_inference, quantize_int8)
+from hih_mmpose.apis.decoder_ablation import sample_truth
+from hih_mmpose.apis.low_precision import calibration_crops, dataset_crops
+from hih_mmpose.apis.precision_eval import (keypoint_intervals,
+                                            precision_report)
+
+REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
+PHOTO = cbook.get_sample_data('grace_hopper.jpg', asfileobj=False)
+FACE = np.array([[180., 130., 360., 335.]])
+
+
+def load(tiny_hih):
+    config, checkpoint = tiny_hih
+    cfg = Config.fromfile(config)
+    return cfg, init_model(cfg, checkpoint, device='cpu').eval()
+
+
+def test_keypoint_intervals_inverts_the_decode():
+    """``(cell + bin / 8) * 4 - 0.5`` crop pixels -> the same cell and bin
+    (every bin of two cells, both axes)."""
+    cells = np.array([[3, 0], [4, 63]])[:, None, :].repeat(64, 1)
+    bins = np.stack(np.meshgrid(np.arange(8), np.arange(8)), -1).reshape(
+        1, 64, 2).repeat(2, 0)
+    keypoints = (cells + bins / 8.) * 4 - 0.5
+    got_cells, got_bins = keypoint_intervals(keypoints.astype(np.float32),
+                                             4., (8, 8))
+    np.testing.assert_array_equal(got_cells, cells)
+    np.testing.assert_array_equal(got_bins, bins)
+
+
+def test_crop_path_equals_mmpose_predict(tiny_hih):
+    """FaceLandmarker without flip test (crops through the config's
+    pipeline, CropPredictor, back to image pixels) gives mmpose's
+    inference_topdown keypoints."""
+    config, checkpoint = tiny_hih
+    landmarker = FaceLandmarker(config, checkpoint, detector='whole_image',
+                                flip_test=False)
+    assert landmarker.predictor is not None
+    (face, ) = landmarker(PHOTO, bboxes=FACE)
+    _, model = load(tiny_hih)
+    model.test_cfg['flip_test'] = False
+    # (the crop path runs the fast network: compare like with like, the
+    # small model's flat maps have near ties that float rounding breaks)
+    optimize_for_inference(model)
+    (sample, ) = inference_topdown(model, PHOTO, bboxes=FACE,
+                                   bbox_format='xyxy')
+    np.testing.assert_allclose(face['keypoints'],
+                               sample.pred_instances.keypoints[0],
+                               atol=1e-3)
+    np.testing.assert_allclose(face['keypoint_scores'],
+                               sample.pred_instances.keypoint_scores[0],
+                               atol=1e-5)
+
+
+def test_precisions_within_the_accuracy_bound(trained_tiny_hih, tmp_path):
+    """int8 (ONNX Runtime QDQ, calibrated on the training faces) and bf16
+    on a small trained model's 32 test faces: NME within +3 % of fp32 and
+    the decimal interval accuracy within 2 points, the bound of the
+    README's measurement on the quick-start models."""
+    cfg, model = load(trained_tiny_hih)
+    crops, samples = dataset_crops(cfg.test_dataloader.dataset,
+                                   cfg.test_dataloader.dataset.pipeline)
+    calib = calibration_crops(cfg, 16, progress=False)
+    assert calib.shape == (16, 3, 128, 128) and calib.max() > 1
+    assert len(crops) == 32
+    out = str(tmp_path / 'sub' / 'int8.onnx')
+    quantize_int8(model, out, calib, (128, 128))
+    graph = onnx.load(out).graph
+    assert sum(n.op_type == 'QuantizeLinear' for n in graph.node) > 10
+    assert {o.name for o in graph.output} == {'keypoints', 'scores'}
+    keypoints = {
+        'fp32': CropPredictor(model, 'fp32')(crops)[0],
+        'bf16': CropPredictor(model, 'bf16')(crops)[0],
+        'int8': CropPredictor(model, 'int8', out)(crops)[0],
+    }
+    metric = METRICS.build(dict(cfg.test_evaluator, ced_dir=None))
+    metric.dataset_meta = model.dataset_meta
+    codec = model.head.decoder
+    report = precision_report(keypoints, sample_truth(samples, codec.stride),
+                              metric, codec.stride, codec.decimal_size,
+                              codec.decimal_sigma)
+    fp32 = report['fp32']
+    assert fp32['nme'] < 0.08 and fp32['acc_decimal'] > 3 / 64, report
+    for name in ('bf16', 'int8'):
+        assert report[name]['nme'] <= 1.03 * fp32['nme'], report
+        assert abs(report[name]['acc_decimal'] -
+                   fp32['acc_decimal']) <= 0.02, report
+    # the fp32 crop path is the model's own decode (of the fast network)
+    optimize_for_inference(model)
+    with torch.no_grad():
+        reference = model.head.decoder.decode_torch(*model.head(
+            model.extract_feat(model.data_preprocessor(
+                dict(inputs=list(torch.from_numpy(crops).byte()),
+                     data_samples=samples))['inputs'])))[0]
+    np.testing.assert_allclose(keypoints['fp32'], reference.numpy(),
+                               atol=1e-3)
+
+
+def test_landmarker_precision_options(tiny_hih):
+    config, checkpoint = tiny_hih
+    int8 = FaceLandmarker(config, checkpoint, detector='whole_image',
+                          precision='int8', calib_images=8)
+    (face, ) = int8(PHOTO, bboxes=FACE)
+    assert face['keypoints'].shape == (98, 2)
+    assert np.isfinite(face['keypoints']).all()
+    with pytest.raises(ValueError, match='without flip'):
+        FaceLandmarker(config, checkpoint, precision='bf16', flip_test=True)
+    with pytest.raises(ValueError, match='precision must be'):
+        FaceLandmarker(config, checkpoint, precision='fp16')
+    with pytest.raises(ValueError, match='calib'):
+        CropPredictor(load(tiny_hih)[1], 'int8')
+
+
+def test_export_tool_int8(tiny_hih, tmp_path):
+    config, checkpoint = tiny_hih
+    out = tmp_path / 'int8.onnx'
+    result = subprocess.run(
+        [sys.executable, 'tools/deployment/export_onnx.py', config,
+         checkpoint, str(out), '--int8', '--calib-images', '8'],
+        cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'int8' in result.stdout
+    assert any(n.op_type == 'QuantizeLinear'
+               for n in onnx.load(str(out)).graph.node)
