@@ -104,11 +104,13 @@ install_stack() {
   pip_install "$py" -r "$REQ/runtime.txt" -r "$REQ/tests.txt"
   install_mmcv "$py"
   pip_install "$py" --no-deps "mmpose==$MMPOSE_VERSION"
+  pip_install "$py" --no-deps -r "$REQ/detector.txt"
   log "checking the stack"
   "$py" - <<'PY'
 import mmcv, mmdet, mmengine, mmpose, torch
 import mmdet.apis, mmpose.apis, mmpose.models  # noqa: F401
 from mmcv.ops import nms  # noqa: F401
+from mediapipe.python.solutions import face_detection  # noqa: F401
 print(f'torch {torch.__version__}, mmengine {mmengine.__version__}, '
       f'mmcv {mmcv.__version__}, mmdet {mmdet.__version__}, '
       f'mmpose {mmpose.__version__}')

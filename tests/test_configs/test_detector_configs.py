@@ -28,8 +28,9 @@ def test_trainable_face_detector_configs(name):
     assert (instances.labels == 0).all()
 
 
-def test_haar_config_finds_the_face():
-    detector = DetInferencer(model=osp.join(DETECTORS, 'haar_face.py'),
+@pytest.mark.parametrize('name', ['haar_face.py', 'blazeface.py'])
+def test_weightless_configs_find_the_face(name):
+    detector = DetInferencer(model=osp.join(DETECTORS, name),
                              weights=None, device='cpu', show_progress=False)
     instances = detector(PHOTO, return_datasamples=True)[
         'predictions'][0].pred_instances

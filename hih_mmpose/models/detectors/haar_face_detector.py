@@ -1,19 +1,16 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 import os.path as osp
-from typing import List, Optional, Tuple, Union
+from typing import Optional, Tuple
 
 import cv2
 import numpy as np
-import torch
-from mmdet.models.detectors.base import BaseDetector
 from mmdet.registry import MODELS as MMDET_MODELS
-from mmdet.structures import OptSampleList, SampleList
-from mmengine.structures import InstanceData
-from torch import Tensor
+
+from .image_face_detector import ImageFaceDetector
 
 
 @MMDET_MODELS.register_module()
-class HaarCascadeFaceDetector(BaseDetector):
+class HaarCascadeFaceDetector(ImageFaceDetector):
     """OpenCV's Haar cascade face detector as an mmdet detector.
 
     It needs no weights and no download: the cascades ship inside
@@ -51,8 +48,6 @@ class HaarCascadeFaceDetector(BaseDetector):
                  max_side: Optional[int] = 1280,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='mmdet.DetDataPreprocessor')
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         path = cascade if osp.isfile(cascade) else osp.join(
@@ -66,8 +61,6 @@ class HaarCascadeFaceDetector(BaseDetector):
         self.min_neighbors = min_neighbors
         self.min_size = tuple(min_size)
         self.max_side = max_side
-        # a parameter so that mmengine finds a device and dtype
-        self.register_buffer('_dummy', torch.zeros(1), persistent=False)
 
     def detect(self, image: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         """Faces of one BGR or gray uint8 image (H, W[, 3]).
@@ -94,36 +87,3 @@ class HaarCascadeFaceDetector(BaseDetector):
         boxes /= ratio
         scores = 1 / (1 + np.exp(-np.asarray(weights, np.float32).ravel()))
         return boxes, scores.reshape(-1)
-
-    def predict(self,
-                batch_inputs: Tensor,
-                batch_data_samples: SampleList,
-                rescale: bool = True) -> SampleList:
-        """Detect faces in a batch (B, C, H, W) of BGR images (0-255)."""
-        images = batch_inputs.detach().clamp(0, 255).byte().cpu().numpy()
-        for image, sample in zip(images, batch_data_samples):
-            bboxes, scores = self.detect(
-                np.ascontiguousarray(image.transpose(1, 2, 0)))
-            if rescale and 'scale_factor' in sample.metainfo:
-                bboxes /= np.tile(sample.metainfo['scale_factor'], 2)
-            sample.pred_instances = InstanceData(
-                bboxes=torch.from_numpy(bboxes),
-                scores=torch.from_numpy(scores),
-                labels=torch.zeros(len(bboxes), dtype=torch.long))
-        return batch_data_samples
-
-    def loss(self, batch_inputs: Tensor,
-             batch_data_samples: SampleList) -> Union[dict, list]:
-        raise NotImplementedError(
-            f'{self.__class__.__name__} is not trainable')
-
-    def _forward(self,
-                 batch_inputs: Tensor,
-                 batch_data_samples: OptSampleList = None) -> List[Tensor]:
-        raise NotImplementedError(
-            f'{self.__class__.__name__} has no tensor output; use predict')
-
-    def extract_feat(self, batch_inputs: Tensor) -> Tensor:
-        raise NotImplementedError(
-            f'{self.__class__.__name__} extracts no features')
-

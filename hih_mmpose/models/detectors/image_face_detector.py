@@ -1,0 +1,73 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+from typing import List, Optional, Tuple, Union
+
+import numpy as np
+import torch
+from mmdet.models.detectors.base import BaseDetector
+from mmdet.structures import OptSampleList, SampleList
+from mmengine.structures import InstanceData
+from torch import Tensor
+
+
+class ImageFaceDetector(BaseDetector):
+    """Base of face detectors that run on a numpy image outside PyTorch
+    (OpenCV, MediaPipe), wrapped as mmdet detectors for ``predict``.
+
+    Subclasses implement :meth:`detect`; boxes are label 0 (``face``).
+    Nothing is trainable.
+
+    Args:
+        data_preprocessor (dict, optional): mmdet data preprocessor config.
+            Defaults to ``DetDataPreprocessor`` (no normalisation, BGR).
+        init_cfg (dict, optional): Unused (nothing to initialise).
+    """
+
+    def __init__(self,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='mmdet.DetDataPreprocessor')
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        # a buffer so that mmengine finds a device and dtype
+        self.register_buffer('_dummy', torch.zeros(1), persistent=False)
+
+    def detect(self, image: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Faces of one BGR uint8 image (H, W, 3).
+
+        Returns:
+            tuple: ``bboxes`` (N, 4) xyxy float32 and ``scores`` (N, ).
+        """
+        raise NotImplementedError
+
+    def predict(self,
+                batch_inputs: Tensor,
+                batch_data_samples: SampleList,
+                rescale: bool = True) -> SampleList:
+        """Detect faces in a batch (B, C, H, W) of BGR images (0-255)."""
+        images = batch_inputs.detach().clamp(0, 255).byte().cpu().numpy()
+        for image, sample in zip(images, batch_data_samples):
+            bboxes, scores = self.detect(
+                np.ascontiguousarray(image.transpose(1, 2, 0)))
+            if rescale and 'scale_factor' in sample.metainfo:
+                bboxes /= np.tile(sample.metainfo['scale_factor'], 2)
+            sample.pred_instances = InstanceData(
+                bboxes=torch.from_numpy(bboxes),
+                scores=torch.from_numpy(scores),
+                labels=torch.zeros(len(bboxes), dtype=torch.long))
+        return batch_data_samples
+
+    def loss(self, batch_inputs: Tensor,
+             batch_data_samples: SampleList) -> Union[dict, list]:
+        raise NotImplementedError(
+            f'{self.__class__.__name__} is not trainable')
+
+    def _forward(self,
+                 batch_inputs: Tensor,
+                 batch_data_samples: OptSampleList = None) -> List[Tensor]:
+        raise NotImplementedError(
+            f'{self.__class__.__name__} has no tensor output; use predict')
+
+    def extract_feat(self, batch_inputs: Tensor) -> Tensor:
+        raise NotImplementedError(
+            f'{self.__class__.__name__} extracts no features')
