@@ -2,32 +2,38 @@
 """Face landmarks on an image, a folder, a video file or a webcam.
 
 Examples:
-    # an image, the offline Haar face detector, drawing + JSON into outputs/
+    # an image, the offline BlazeFace detector, drawing + JSON into outputs/
     .venv/bin/python demo/face_demo.py photo.jpg \
         --config configs/hih_wflw.py --checkpoint hih_wflw.pth \
         --out-dir outputs
-    # a video with temporal smoothing, a folder, the webcam (device 0)
-    .venv/bin/python demo/face_demo.py clip.mp4 ... --smooth 0.5
-    .venv/bin/python demo/face_demo.py clip.mp4 ... --one-euro 1.0 0.05
+    # a video (tracked faces), smoothed, in int8; a folder; the webcam
+    .venv/bin/python demo/face_demo.py clip.mp4 ... --one-euro 1.0 0.1
+    .venv/bin/python demo/face_demo.py clip.mp4 ... --precision int8
     .venv/bin/python demo/face_demo.py photos/ ...
     .venv/bin/python demo/face_demo.py 0 ... --show
 
+Videos and the webcam run in tracking mode (``FaceTracker``): the detector
+runs on the first frame and when a face is lost, the faces carry track ids,
+and the drawn frames show the frames per second.
+
 Outputs in --out-dir: the drawn image(s) or video, and predictions.json
 (per image or frame: a list of faces with bbox, bbox_score, keypoints and
-keypoint_scores, in image pixels).
+keypoint_scores, in image pixels, and track_id for videos).
 """
 import argparse
 import json
 import os
 import os.path as osp
 import sys
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+import time
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
 from tqdm import tqdm
 
-from hih_mmpose.apis import FaceLandmarker, OneEuroFilter, load_image
+from hih_mmpose.apis import (AlignedFilter, EMAFilter, FaceLandmarker,
+                             FaceTracker, OneEuroFilter, load_image)
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff')
 
@@ -42,8 +48,9 @@ def parse_args() -> argparse.Namespace:
         'give meaningless landmarks)')
     parser.add_argument(
         '--detector',
-        default='haar',
-        help="'haar', 'whole_image' or an mmdet detector config")
+        default='blazeface',
+        help="'blazeface' (default), 'haar', 'whole_image' or an mmdet "
+        'detector config')
     parser.add_argument('--detector-weights')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--out-dir', help='where drawings and JSON go')
@@ -53,15 +60,36 @@ def parse_args() -> argparse.Namespace:
         '--kpt-thr', type=float, default=0.,
         help='draw landmarks whose score is at least this')
     parser.add_argument(
+        '--precision', default='fp32', choices=['fp32', 'bf16', 'int8'],
+        help='fp32 (flip test as the config says), bf16 or int8 (no flip '
+        'test; int8 is quantised at start-up on --calib-images faces of '
+        'the config\'s training set unless --int8-onnx is given)')
+    parser.add_argument('--int8-onnx',
+                        help='int8 model from tools/deployment/'
+                        'export_onnx.py --int8')
+    parser.add_argument('--calib-images', type=int, default=64)
+    parser.add_argument(
+        '--no-tracking', action='store_true',
+        help='video: run the detector on every frame')
+    parser.add_argument(
+        '--redetect-every', type=int,
+        help='video: also run the detector every N frames (to find faces '
+        'that enter)')
+    parser.add_argument(
+        '--min-score', type=float, default=0.3,
+        help='video: re-detect when a face\'s mean landmark score falls '
+        'below this')
+    parser.add_argument(
         '--smooth', type=float, default=0.,
         help='video: weight of the previous frame in an exponential moving '
-        'average of each face\'s landmarks (0 = off, < 1)')
+        'average of each face\'s landmarks, in the face\'s frame (0 = '
+        'off, < 1)')
     parser.add_argument(
         '--one-euro', nargs=2, type=float, metavar=('MIN_CUTOFF', 'BETA'),
-        help='video: One Euro filter of each face\'s landmarks instead: '
-        'cutoff in Hz at rest (lower: less jitter, e.g. 1.0) and its '
-        'increase per pixel/s of landmark speed (higher: less lag, e.g. '
-        '0.05)')
+        help='video: One Euro filter of each face\'s landmarks in the '
+        'face\'s frame instead: cutoff in Hz at rest (lower: less jitter, '
+        'e.g. 1.0) and its increase per pixel/s of landmark speed (higher: '
+        'less lag, e.g. 0.1)')
     return parser.parse_args()
 
 
@@ -79,78 +107,42 @@ def draw(image: np.ndarray, faces: List[dict], kpt_thr: float) -> np.ndarray:
 
 
 def to_json(faces: List[dict]) -> List[dict]:
-    return [
-        dict(bbox=np.asarray(face['bbox']).tolist(),
-             bbox_score=float(face['bbox_score']),
-             keypoints=np.asarray(face['keypoints']).tolist(),
-             keypoint_scores=np.asarray(face['keypoint_scores']).tolist())
-        for face in faces
-    ]
+    results = []
+    for face in faces:
+        result = dict(
+            bbox=np.asarray(face['bbox']).tolist(),
+            bbox_score=float(face['bbox_score']),
+            keypoints=np.asarray(face['keypoints']).tolist(),
+            keypoint_scores=np.asarray(face['keypoint_scores']).tolist())
+        if 'track_id' in face:
+            result['track_id'] = int(face['track_id'])
+        results.append(result)
+    return results
 
 
-class Smoother:
-    """Landmark smoothing over video frames: an exponential moving average
-    (``weight`` of the previous frame) or a One Euro filter per face
-    (``one_euro=(min_cutoff, beta)``); faces are matched between frames by
-    nearest box centre."""
+def smoothing(weight: float, one_euro: Optional[Sequence[float]]
+              ) -> Optional[Callable[[], AlignedFilter]]:
+    """The per-track filter factory of ``--smooth`` / ``--one-euro``."""
+    if not 0 <= weight < 1:
+        raise ValueError(f'--smooth must be in [0, 1), got {weight}')
+    if one_euro is not None and weight:
+        raise ValueError('choose --smooth or --one-euro, not both')
+    if one_euro is not None:
+        OneEuroFilter(*one_euro)  # checks the parameters now
+        return lambda: AlignedFilter(OneEuroFilter(*one_euro))
+    if weight:
+        return lambda: AlignedFilter(EMAFilter(weight))
+    return None
 
-    def __init__(self,
-                 weight: float,
-                 one_euro: Optional[Sequence[float]] = None,
-                 fps: float = 25.) -> None:
-        if not 0 <= weight < 1:
-            raise ValueError(f'--smooth must be in [0, 1), got {weight}')
-        if one_euro is not None and weight:
-            raise ValueError('choose --smooth or --one-euro, not both')
-        self.weight = weight
-        self.one_euro = one_euro
-        self.period = 1. / fps
-        self.frame = 0
-        self.previous: List[dict] = []
 
-    def __call__(self, faces: List[dict]) -> List[dict]:
-        self.frame += 1
-        if self.one_euro is not None:
-            return self._one_euro(faces)
-        if self.weight == 0:
-            return faces
-        for face in faces:
-            best = self._match(face)
-            if best is not None:
-                face['keypoints'] = self.weight * best['keypoints'] + (
-                    1 - self.weight) * face['keypoints']
-        self.previous = faces
-        return faces
-
-    def _match(self, face: dict) -> Optional[dict]:
-        """The previous frame's face nearest to ``face`` (box centres less
-        than half a box apart), or ``None``."""
-        centre = (face['bbox'][:2] + face['bbox'][2:]) / 2
-        best, best_distance = None, np.inf
-        for old in self.previous:
-            distance = np.linalg.norm(
-                (old['bbox'][:2] + old['bbox'][2:]) / 2 - centre)
-            if distance < min(best_distance,
-                              0.5 * (old['bbox'][2] - old['bbox'][0])):
-                best, best_distance = old, distance
-        return best
-
-    def _one_euro(self, faces: List[dict]) -> List[dict]:
-        filters = []
-        for face in faces:
-            old = self._match(face)
-            # a previous face continues one current face only
-            reused = old is not None and any(old['filter'] is f
-                                             for f in filters)
-            one_euro = old['filter'] if old is not None and not reused \
-                else OneEuroFilter(*self.one_euro)
-            face['keypoints'] = one_euro(face['keypoints'],
-                                         self.frame * self.period)
-            filters.append(one_euro)
-        for face, one_euro in zip(faces, filters):
-            face['filter'] = one_euro
-        self.previous = faces
-        return faces
+def draw_fps(canvas: np.ndarray, fps: float) -> None:
+    """Write the frame rate in the top-left corner, in place."""
+    scale = max(0.5, canvas.shape[0] / 720)
+    origin = (int(10 * scale), int(30 * scale))
+    for colour, thickness in (((0, 0, 0), 4), ((255, 255, 255), 1)):
+        cv2.putText(canvas, f'{fps:.1f} fps', origin,
+                    cv2.FONT_HERSHEY_SIMPLEX, scale, colour,
+                    int(thickness * scale), cv2.LINE_AA)
 
 
 def frames(source: str) -> Tuple[Iterator[Tuple[str, np.ndarray]],
@@ -223,12 +215,20 @@ def check_out_dir(source: str, out_dir: Optional[str]) -> None:
 def main() -> None:
     args = parse_args()
     check_out_dir(args.input, args.out_dir)
+    make_filter = smoothing(args.smooth, args.one_euro)
     landmarker = FaceLandmarker(args.config, args.checkpoint, args.detector,
                                 args.detector_weights, args.device,
-                                args.bbox_thr)
+                                args.bbox_thr, precision=args.precision,
+                                int8_onnx=args.int8_onnx,
+                                calib_images=args.calib_images)
     stream, count, capture = frames(args.input)
     fps = (capture.get(cv2.CAP_PROP_FPS) if capture is not None else 0) or 25
-    smoother = Smoother(args.smooth, args.one_euro, fps)
+    run = landmarker
+    if capture is not None and not args.no_tracking:
+        run = FaceTracker(landmarker, min_score=args.min_score,
+                          redetect_every=args.redetect_every,
+                          smoothing=make_filter, fps=fps)
+    frame_rate = None  # frames per second, a moving average
     predictions: Dict[str, list] = {}
     writer = None
     if args.out_dir:
@@ -236,9 +236,16 @@ def main() -> None:
     quit_by_user = False
     try:
         for name, frame in tqdm(stream, total=count, unit='frame'):
-            faces = smoother(landmarker(frame))
+            start = time.perf_counter()
+            faces = run(frame)
+            elapsed = time.perf_counter() - start
             predictions[name] = to_json(faces)
             canvas = draw(frame, faces, args.kpt_thr)
+            if capture is not None:
+                rate = 1 / max(elapsed, 1e-6)
+                frame_rate = rate if frame_rate is None else (
+                    0.9 * frame_rate + 0.1 * rate)
+                draw_fps(canvas, frame_rate)
             if args.out_dir and capture is None:
                 cv2.imwrite(osp.join(args.out_dir, name), canvas)
             elif args.out_dir:

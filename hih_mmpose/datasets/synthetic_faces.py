@@ -203,9 +203,23 @@ def render_face(rng: np.random.Generator,
         float64 in pixels (pixel centres at integers).
     """
     face = sample_face(rng, image_size)
+    background = _background(rng, image_size)
+    image, landmarks = draw_face(background, face, rng.random() < 0.7)
+    return _finish(rng, image, landmarks, face['scale']), landmarks
+
+
+def draw_face(image: np.ndarray, face: Dict,
+              hair: bool = True) -> Tuple[np.ndarray, np.ndarray]:
+    """Draw the face ``face`` (as :func:`sample_face` makes it) on a copy
+    of ``image`` (H, W, 3) uint8 BGR, without noise or occluders.
+
+    Returns:
+        tuple: the drawing (H, W, 3) uint8 and the landmarks (98, 2) in
+        pixels (pixel centres at integers).
+    """
+    image = np.ascontiguousarray(image).copy()
     template = face_template(**face['expression'])
     landmarks = project(template, face)
-    image = _background(rng, image_size)
     skin, scale = face['skin'][::-1], face['scale']  # RGB -> BGR
 
     angle = np.linspace(0, np.pi, 17)
@@ -214,10 +228,11 @@ def render_face(rng: np.random.Generator,
     neck = np.array([[-0.45, 0.7, 0.], [0.45, 0.7, 0.], [0.5, 2.5, 0.],
                      [-0.5, 2.5, 0.]])
     _fill(image, project(neck, face), skin * 0.8)
-    if rng.random() < 0.7:
-        hair = forehead * [1.12, 1.18, 1] + [0, -0.05, 0]
-        hair = np.concatenate([hair, [[-1.1, 0.3, 0], [1.1, 0.3, 0]]])
-        _fill(image, project(hair[np.r_[17:19, 0:17]], face),
+    if hair:
+        hair_points = forehead * [1.12, 1.18, 1] + [0, -0.05, 0]
+        hair_points = np.concatenate(
+            [hair_points, [[-1.1, 0.3, 0], [1.1, 0.3, 0]]])
+        _fill(image, project(hair_points[np.r_[17:19, 0:17]], face),
               face['hair'][::-1])
     _fill(image, np.concatenate([landmarks[:33], project(forehead, face)]),
           skin)
@@ -250,7 +265,7 @@ def render_face(rng: np.random.Generator,
     else:
         _line(image, landmarks[88:93], face['lips'][::-1] * 0.6,
               scale * 0.02)
-    return _finish(rng, image, landmarks, scale), landmarks
+    return image, landmarks
 
 
 def _finish(rng: np.random.Generator, image: np.ndarray,

@@ -1,6 +1,6 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 """Inference on a real photograph: mmpose's MMPoseInferencer with the HIH
-config and the offline Haar face detector, and the one-call API."""
+config and the offline face detectors, and the one-call API."""
 import json
 import os.path as osp
 
@@ -99,7 +99,7 @@ def test_image_sizes_and_border_faces(tiny_hih):
     the image border."""
     config, checkpoint = tiny_hih
     photo = load_image(PHOTO)
-    haar = FaceLandmarker(config, checkpoint)
+    haar = FaceLandmarker(config, checkpoint, detector='haar')
     whole = FaceLandmarker(config, checkpoint, detector='whole_image')
 
     tiny = cv2.resize(photo, (12, 14))

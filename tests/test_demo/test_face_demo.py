@@ -44,7 +44,9 @@ def test_folder_with_a_bad_file(tiny_hih, tmp_path):
 
 
 @pytest.mark.parametrize('smoothing', [['--smooth', '0.5'],
-                                       ['--one-euro', '1.0', '0.05']])
+                                       ['--one-euro', '1.0', '0.1'],
+                                       ['--no-tracking', '--precision',
+                                        'bf16']])
 def test_video_with_smoothing(tiny_hih, tmp_path, smoothing):
     photo = cv2.imread(PHOTO)
     video = str(tmp_path / 'clip.avi')
@@ -60,6 +62,9 @@ def test_video_with_smoothing(tiny_hih, tmp_path, smoothing):
         predictions = json.load(f)
     assert len(predictions) == 4
     assert all(len(faces) == 1 for faces in predictions.values())
+    # tracking mode: one face, one id over the frames
+    ids = {faces[0].get('track_id') for faces in predictions.values()}
+    assert ids == ({None} if '--no-tracking' in smoothing else {0})
     assert (out / 'video.mp4').stat().st_size > 0
     missing = run_demo(str(tmp_path / 'none.mp4'), tiny_hih)
     assert missing.returncode != 0
@@ -162,24 +167,17 @@ def load_demo():
     return demo
 
 
-def test_one_euro_smoother_follows_each_face():
-    """A face seen again is filtered with its own One Euro state; a new
-    face elsewhere starts unfiltered."""
+def test_smoothing_options():
+    """--smooth / --one-euro make one face-aligned filter per track."""
     demo = load_demo()
-    smoother = demo.Smoother(0., one_euro=(1.0, 0.), fps=25)
-
-    def face(x0, value):
-        return dict(bbox=np.array([x0, 0., x0 + 100., 100.]),
-                    keypoints=np.full((98, 2), value))
-
-    smoother([face(0., 10.)])
-    second = smoother([face(5., 20.), face(400., 50.)])
-    a = 1 / (1 + 1 / (2 * np.pi * 1.0 / 25))  # beta 0: a plain low-pass
-    np.testing.assert_allclose(second[0]['keypoints'], 10 + a * 10)
-    np.testing.assert_allclose(second[1]['keypoints'], 50.)
-    # two faces near one previous face: the second starts its own filter
-    third = smoother([face(5., 30.), face(6., 70.)])
-    assert third[0]['filter'] is not third[1]['filter']
-    np.testing.assert_allclose(third[1]['keypoints'], 70.)
+    assert demo.smoothing(0., None) is None
+    make = demo.smoothing(0., (1.0, 0.1))
+    assert make() is not make()  # a filter per track
+    assert type(make().inner).__name__ == 'OneEuroFilter'
+    assert type(demo.smoothing(0.5, None)().inner).__name__ == 'EMAFilter'
     with pytest.raises(ValueError, match='not both'):
-        demo.Smoother(0.5, one_euro=(1.0, 0.))
+        demo.smoothing(0.5, (1.0, 0.))
+    with pytest.raises(ValueError, match=r'\[0, 1\)'):
+        demo.smoothing(1.5, None)
+    with pytest.raises(ValueError, match='min_cutoff'):
+        demo.smoothing(0., (0., 0.1))
