@@ -3,6 +3,7 @@
 import json
 import os.path as osp
 import uuid
+from typing import Tuple
 
 import cv2
 import numpy as np
@@ -102,61 +103,50 @@ def tiny_train_cfg(synthetic_root):
     return make
 
 
+def train_narrow_hih(data_root: str, work_dir, batch_size: int,
+                     epochs: int, **log) -> Tuple[str, str]:
+    """Train configs/hih_synthetic.py shrunk to 1 stack of 32 channels on
+    the synthetic set at ``data_root``; (config file, last checkpoint)."""
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'hih_synthetic.py'))
+    cfg.model.backbone.update(num_stacks=1, channels=32)
+    cfg.model.head.update(num_stages=1, in_channels=32, decimal_channels=32)
+    for loader in (cfg.train_dataloader, cfg.val_dataloader):
+        loader.update(num_workers=0, persistent_workers=False)
+        loader.dataset.data_root = data_root
+    cfg.train_dataloader.batch_size = batch_size
+    cfg.test_dataloader = cfg.val_dataloader
+    cfg.train_cfg = dict(by_epoch=True, max_epochs=epochs,
+                         val_interval=epochs)
+    cfg.param_scheduler = []
+    cfg.default_hooks.logger.update(log)
+    cfg.work_dir = str(work_dir)
+    cfg.experiment_name = uuid.uuid4().hex
+    cfg.randomness = dict(seed=0)
+    Runner.from_cfg(cfg).train()
+    config_file = str(work_dir / 'narrow_hih.py')
+    cfg.dump(config_file)
+    return config_file, str(work_dir / f'epoch_{epochs}.pth')
+
+
 @pytest.fixture(scope='session')
 def tiny_hih(tmp_path_factory, synthetic_root):
     """(config file, checkpoint) of a narrow HIH trained for one epoch on
     the small synthetic set (configs/hih_synthetic.py, shrunk)."""
-    from mmengine.config import Config
-    from mmengine.runner import Runner
-    work_dir = tmp_path_factory.mktemp('tiny_hih')
-    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'hih_synthetic.py'))
-    cfg.model.backbone.update(num_stacks=1, channels=32)
-    cfg.model.head.update(num_stages=1, in_channels=32, decimal_channels=32)
-    for loader in (cfg.train_dataloader, cfg.val_dataloader):
-        loader.update(num_workers=0, persistent_workers=False)
-        loader.dataset.data_root = synthetic_root
-    cfg.train_dataloader.batch_size = 4
-    cfg.test_dataloader = cfg.val_dataloader
-    cfg.train_cfg = dict(by_epoch=True, max_epochs=1, val_interval=1)
-    cfg.param_scheduler = []
-    cfg.work_dir = str(work_dir)
-    cfg.experiment_name = uuid.uuid4().hex
-    cfg.randomness = dict(seed=0)
-    Runner.from_cfg(cfg).train()
-    config_file = str(work_dir / 'tiny_hih.py')
-    cfg.dump(config_file)
-    return config_file, str(work_dir / 'epoch_1.pth')
+    return train_narrow_hih(synthetic_root, tmp_path_factory.mktemp(
+        'tiny_hih'), batch_size=4, epochs=1)
 
 
 @pytest.fixture(scope='session')
 def trained_tiny_hih(tmp_path_factory):
-    """(config file, checkpoint) of a 1-stack, 32-channel HIH trained for
-    20 epochs (~40 s) on 256 synthetic faces at 128 px: small, but it has
+    """(config file, checkpoint) of the same narrow HIH trained for 20
+    epochs (~40 s) on 256 synthetic faces at 128 px: small, but it has
     learned (test NME ~5 %), so accuracy comparisons on its 32 test faces
     mean something, unlike on ``tiny_hih``."""
-    from mmengine.config import Config
-    from mmengine.runner import Runner
-
     from hih_mmpose.datasets import generate_synthetic_dataset
     root = str(tmp_path_factory.mktemp('synthetic256'))
     generate_synthetic_dataset(root, num_train=256, num_test=32,
                                image_size=128, seed=0, show_progress=False)
-    work_dir = tmp_path_factory.mktemp('trained_tiny_hih')
-    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'hih_synthetic.py'))
-    cfg.model.backbone.update(num_stacks=1, channels=32)
-    cfg.model.head.update(num_stages=1, in_channels=32, decimal_channels=32)
-    for loader in (cfg.train_dataloader, cfg.val_dataloader):
-        loader.update(num_workers=0, persistent_workers=False)
-        loader.dataset.data_root = root
-    cfg.train_dataloader.batch_size = 16
-    cfg.test_dataloader = cfg.val_dataloader
-    cfg.train_cfg = dict(by_epoch=True, max_epochs=20, val_interval=20)
-    cfg.param_scheduler = []
-    cfg.default_hooks.logger.interval = 50
-    cfg.work_dir = str(work_dir)
-    cfg.experiment_name = uuid.uuid4().hex
-    cfg.randomness = dict(seed=0)
-    Runner.from_cfg(cfg).train()
-    config_file = str(work_dir / 'trained_tiny_hih.py')
-    cfg.dump(config_file)
-    return config_file, str(work_dir / 'epoch_20.pth')
+    return train_narrow_hih(root, tmp_path_factory.mktemp('trained_tiny_hih'),
+                            batch_size=16, epochs=20, interval=50)

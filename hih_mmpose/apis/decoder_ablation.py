@@ -7,7 +7,7 @@ DARK refinements) and against an oracle that takes the true decimal
 interval, all on the same last-stage maps, without flip test.
 """
 from collections import OrderedDict
-from typing import Dict, Iterable, Sequence
+from typing import Dict, Iterable, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -21,6 +21,51 @@ from ..evaluation.functional.heatmap_decoders import (decode_cell_centres,
                                                       decode_decimal_oracle,
                                                       decode_quarter_offset,
                                                       integer_cell_accuracy)
+
+
+def load_hih_checkpoint(cfg, checkpoint: str,
+                        device: str = 'cpu') -> Tuple[nn.Module, nn.Module]:
+    """The config's model with ``checkpoint`` loaded strictly (a
+    checkpoint of another model is refused) and the test set's
+    ``FaceAlignmentMetric`` (no subsets, no CED files), for the analysis
+    tools.
+
+    Args:
+        cfg (Config): The model's config (with any overrides applied).
+        checkpoint (str): Its checkpoint file.
+        device (str): Where the model goes. Defaults to ``'cpu'``.
+
+    Returns:
+        tuple: the model (eval mode) and the metric (its ``dataset_meta``
+        set to the model's).
+
+    Raises:
+        FileNotFoundError: If the checkpoint does not exist.
+        ValueError: If the head has no :class:`HIHLabel` decoder.
+    """
+    import os.path as osp
+
+    from mmengine.runner import load_checkpoint
+    from mmpose.apis import init_model
+    from mmpose.registry import METRICS
+
+    from ..utils import check_checkpoint_matches
+    if not osp.isfile(checkpoint):
+        raise FileNotFoundError(f'checkpoint {checkpoint} not found')
+    model = init_model(cfg, None, device=device)
+    check_checkpoint_matches(model, checkpoint)
+    load_checkpoint(model, checkpoint, map_location=device, strict=True)
+    codec = model.head.decoder
+    if codec is None or not hasattr(codec, 'decimal_size'):
+        raise ValueError('the head has no HIHLabel decoder: these tools '
+                         'analyse HIH maps')
+    evaluator = cfg.test_evaluator
+    if isinstance(evaluator, (list, tuple)):
+        evaluator = next(e for e in evaluator
+                         if e['type'] == 'FaceAlignmentMetric')
+    metric = METRICS.build(dict(evaluator, subsets=None, ced_dir=None))
+    metric.dataset_meta = model.dataset_meta
+    return model.eval(), metric
 
 
 def keypoints_in_crop(sample) -> np.ndarray:

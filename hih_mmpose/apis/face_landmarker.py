@@ -5,6 +5,7 @@ from typing import Dict, List, Optional, Tuple, Union
 
 import cv2
 import numpy as np
+from mmengine.config import Config
 
 from ..utils import check_checkpoint_matches
 from .fast_inference import optimize_for_inference
@@ -71,7 +72,8 @@ class FaceLandmarker:
         faces = landmarker('face.jpg')  # [dict(bbox, keypoints, ...)]
 
     Args:
-        config (str): HIH pose config (e.g. ``configs/hih_wflw.py``).
+        config (str | Config): HIH pose config (e.g.
+            ``configs/hih_wflw.py``).
         checkpoint (str, optional): Its trained weights (a trusted file:
             checkpoints are pickles). One made for another model (keypoint
             count, stacks, widths) raises :class:`CheckpointError`.
@@ -111,7 +113,7 @@ class FaceLandmarker:
     """
 
     def __init__(self,
-                 config: str,
+                 config: Union[str, Config],
                  checkpoint: Optional[str] = None,
                  detector: str = 'blazeface',
                  detector_weights: Optional[str] = None,

@@ -18,9 +18,7 @@ import os.path as osp
 
 from mmengine.config import Config, DictAction
 from mmengine.fileio import dump
-from mmengine.runner import Runner, load_checkpoint
-from mmpose.apis import init_model
-from mmpose.registry import METRICS
+from mmengine.runner import Runner
 
 
 def parse_args() -> argparse.Namespace:
@@ -47,8 +45,6 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(f'checkpoint {args.checkpoint} not found')
     if args.out and osp.abspath(args.out) in (osp.abspath(args.checkpoint),
                                               osp.abspath(args.config)):
         raise ValueError(f'--out {args.out} would overwrite an input')
@@ -59,27 +55,12 @@ def main() -> None:
         collect_maps,
         decoder_ablation,
         format_ablation,
+        load_hih_checkpoint,
     )
-    from hih_mmpose.utils import check_checkpoint_matches
 
-    model = init_model(cfg, None, device=args.device)
-    # refuse a checkpoint of another model, then load it strictly
-    check_checkpoint_matches(model, args.checkpoint)
-    load_checkpoint(model, args.checkpoint, map_location=args.device,
-                    strict=True)
+    model, metric = load_hih_checkpoint(cfg, args.checkpoint, args.device)
     codec = model.head.decoder
-    if codec is None or not hasattr(codec, 'decimal_size'):
-        raise ValueError(f'{args.config}: the head has no HIHLabel decoder; '
-                         'this tool compares decoders of HIH maps')
     data_loader = Runner.build_dataloader(cfg.test_dataloader)
-    evaluator = cfg.test_evaluator
-    if isinstance(evaluator, (list, tuple)):
-        evaluator = next(e for e in evaluator
-                         if e['type'] == 'FaceAlignmentMetric')
-    evaluator = dict(evaluator, subsets=None, ced_dir=None)
-    metric = METRICS.build(evaluator)
-    metric.dataset_meta = data_loader.dataset.metainfo
-
     print(f'collecting the maps of {len(data_loader.dataset)} test faces')
     maps = collect_maps(model, data_loader)
     results = decoder_ablation(

@@ -21,10 +21,6 @@ import time
 
 from mmengine.config import Config, DictAction
 from mmengine.fileio import dump
-from mmengine.runner import load_checkpoint
-
-from mmpose.apis import init_model
-from mmpose.registry import METRICS
 
 
 def parse_args() -> argparse.Namespace:
@@ -49,8 +45,6 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(f'checkpoint {args.checkpoint} not found')
     if args.out and osp.abspath(args.out) in (osp.abspath(args.checkpoint),
                                               osp.abspath(args.config)):
         raise ValueError(f'--out {args.out} would overwrite an input')
@@ -59,21 +53,16 @@ def main() -> None:
         cfg.merge_from_dict(args.cfg_options)
     import numpy as np
 
-    from hih_mmpose.apis.decoder_ablation import sample_truth
+    from hih_mmpose.apis.decoder_ablation import (load_hih_checkpoint,
+                                                  sample_truth)
     from hih_mmpose.apis.low_precision import (Bf16Network, CropPredictor,
                                                calibration_crops,
                                                dataset_crops, quantize_int8)
     from hih_mmpose.apis.precision_eval import (format_precision_report,
                                                 precision_report)
-    from hih_mmpose.utils import check_checkpoint_matches
 
-    model = init_model(cfg, None, device='cpu')
-    check_checkpoint_matches(model, args.checkpoint)
-    load_checkpoint(model, args.checkpoint, map_location='cpu', strict=True)
-    model.eval()
+    model, metric = load_hih_checkpoint(cfg, args.checkpoint)
     codec = model.head.decoder
-    if codec is None or not hasattr(codec, 'decimal_size'):
-        raise ValueError(f'{args.config}: the head has no HIHLabel decoder')
 
     print('test crops:')
     crops, samples = dataset_crops(cfg.test_dataloader.dataset,
@@ -109,12 +98,6 @@ def main() -> None:
         keypoints[name] = np.concatenate([
             predictor(crops[i:i + 16])[0] for i in range(0, len(crops), 16)
         ])
-    evaluator = cfg.test_evaluator
-    if isinstance(evaluator, (list, tuple)):
-        evaluator = next(e for e in evaluator
-                         if e['type'] == 'FaceAlignmentMetric')
-    metric = METRICS.build(dict(evaluator, subsets=None, ced_dir=None))
-    metric.dataset_meta = model.dataset_meta
     report = precision_report(keypoints, sample_truth(samples, codec.stride),
                               metric, codec.stride, codec.decimal_size,
                               codec.decimal_sigma)
