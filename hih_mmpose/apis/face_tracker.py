@@ -155,9 +155,12 @@ class FaceTracker:
         """Landmarks in the boxes of the previous frame's landmarks, or
         ``None`` when a face is lost."""
         boxes = np.stack([landmark_box(t['keypoints']) for t in self.tracks])
+        if not np.isfinite(boxes).all() or np.any(
+                boxes[:, 2:] - boxes[:, :2] < 1):
+            return None  # landmarks collapsed or diverged: detect again
         keypoints, scores = self.landmarker.landmarks(image, boxes)
-        if (scores.mean(axis=1) < self.min_score).any():
-            return None
+        if not (scores.mean(axis=1) >= self.min_score).all():
+            return None  # (a NaN score is lost too)
         faces = []
         for track, box, kpts, kpt_scores in zip(self.tracks, boxes,
                                                 keypoints, scores):

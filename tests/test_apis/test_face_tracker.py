@@ -49,6 +49,19 @@ def test_lost_face_is_redetected_and_keeps_its_id(landmarker):
     assert tracker.detections == 3  # frames 0, 2 and 4
 
 
+def test_collapsed_landmarks_are_lost(landmarker):
+    """A track whose landmarks collapsed to a point (no box) or are not
+    finite is detected again instead of cropping a box of no size."""
+    tracker = FaceTracker(landmarker, min_score=0.)
+    frames = clip(0, 3)
+    tracker(frames[0])
+    tracker.tracks[0]['keypoints'] = np.full((98, 2), 100.)
+    assert tracker(frames[1])[0]['detected']
+    tracker.tracks[0]['keypoints'][0] = np.nan
+    assert tracker(frames[2])[0]['detected']
+    assert tracker.detections == 3
+
+
 def test_two_faces_keep_their_ids(landmarker):
     """Two faces side by side in one frame: two tracks with their own ids,
     and each face's landmarks stay in its own half."""
