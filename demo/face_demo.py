@@ -229,6 +229,7 @@ def main() -> None:
                           redetect_every=args.redetect_every,
                           smoothing=make_filter, fps=fps)
     frame_rate = None  # frames per second, a moving average
+    last_frame_end = None
     predictions: Dict[str, list] = {}
     writer = None
     if args.out_dir:
@@ -236,16 +237,19 @@ def main() -> None:
     quit_by_user = False
     try:
         for name, frame in tqdm(stream, total=count, unit='frame'):
-            start = time.perf_counter()
             faces = run(frame)
-            elapsed = time.perf_counter() - start
             predictions[name] = to_json(faces)
             canvas = draw(frame, faces, args.kpt_thr)
             if capture is not None:
-                rate = 1 / max(elapsed, 1e-6)
-                frame_rate = rate if frame_rate is None else (
-                    0.9 * frame_rate + 0.1 * rate)
-                draw_fps(canvas, frame_rate)
+                # the whole loop: reading, detection, landmarks, drawing,
+                # writing / showing (of the previous frame)
+                now = time.perf_counter()
+                if last_frame_end is not None:
+                    rate = 1 / max(now - last_frame_end, 1e-6)
+                    frame_rate = rate if frame_rate is None else (
+                        0.9 * frame_rate + 0.1 * rate)
+                    draw_fps(canvas, frame_rate)
+                last_frame_end = now
             if args.out_dir and capture is None:
                 cv2.imwrite(osp.join(args.out_dir, name), canvas)
             elif args.out_dir:
