@@ -24,14 +24,16 @@ def thumbnail(image: np.ndarray) -> np.ndarray:
                       interpolation=cv2.INTER_AREA).astype(np.float32)
 
 
-def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """IoU matrix (N, M) of xyxy boxes (N, 4) and (M, 4)."""
-    low = np.maximum(a[:, None, :2], b[None, :, :2])
-    high = np.minimum(a[:, None, 2:], b[None, :, 2:])
-    inter = np.prod(np.clip(high - low, 0, None), axis=-1)
-    area_a = np.prod(a[:, 2:] - a[:, :2], axis=1)
-    area_b = np.prod(b[:, 2:] - b[:, :2], axis=1)
-    return inter / np.maximum(area_a[:, None] + area_b[None] - inter, 1e-12)
+def box_iou(a: np.ndarray, b: np.ndarray, mode: str = 'iou') -> np.ndarray:
+    """IoU matrix (N, M) of xyxy boxes (N, 4) and (M, 4), by mmdet's
+    ``bbox_overlaps`` (``mode='iof'``: intersection over the area of
+    ``a``'s box)."""
+    import torch
+    from mmdet.structures.bbox import bbox_overlaps
+    return bbox_overlaps(
+        torch.as_tensor(a, dtype=torch.float32).reshape(-1, 4),
+        torch.as_tensor(b, dtype=torch.float32).reshape(-1, 4),
+        mode=mode).numpy()
 
 
 class FaceTracker:

@@ -40,18 +40,17 @@ def suppress_duplicates(boxes: np.ndarray, scores: np.ndarray,
     Returns:
         np.ndarray: Kept indices (int64), in descending score order.
     """
-    order = np.argsort(-scores, kind='stable')
-    area = np.prod(boxes[:, 2:] - boxes[:, :2], axis=1)
+    import torch
+    from mmdet.structures.bbox import bbox_overlaps
+    tensor = torch.as_tensor(boxes, dtype=torch.float32).reshape(-1, 4)
+    iou = bbox_overlaps(tensor, tensor).numpy()
+    # share of box i's area inside box j
+    inside = bbox_overlaps(tensor, tensor, mode='iof').numpy()
     kept = []
-    for i in order:
-        if kept:
-            others = boxes[kept]
-            low = np.maximum(others[:, :2], boxes[i, :2])
-            high = np.minimum(others[:, 2:], boxes[i, 2:])
-            inter = np.prod(np.clip(high - low, 0, None), axis=1)
-            iou = inter / (area[kept] + area[i] - inter)
-            if (iou > iou_thr).any() or (inter / area[i] > contain_thr).any():
-                continue
+    for i in np.argsort(-scores, kind='stable'):
+        if kept and ((iou[i, kept] > iou_thr).any()
+                     or (inside[i, kept] > contain_thr).any()):
+            continue
         kept.append(i)
     return np.asarray(kept, np.int64)
 
