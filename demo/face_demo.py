@@ -216,6 +216,9 @@ def main() -> None:
     args = parse_args()
     check_out_dir(args.input, args.out_dir)
     make_filter = smoothing(args.smooth, args.one_euro)
+    if make_filter is not None and args.no_tracking:
+        raise ValueError('--smooth / --one-euro smooth tracked faces: '
+                         'drop --no-tracking')
     landmarker = FaceLandmarker(args.config, args.checkpoint, args.detector,
                                 args.detector_weights, args.device,
                                 args.bbox_thr, precision=args.precision,
