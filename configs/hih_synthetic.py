@@ -4,7 +4,7 @@
 # The decimal heatmap comes from CellDecimalBranch (features around each
 # keypoint's integer cell) trained with normalised Gaussian soft labels: the
 # published branch and recipe (configs/hih_synthetic_published.py) stay at
-# chance level here (README, "Does the decimal heatmap work?").
+# chance level here (docs/decimal_heatmap.md).
 _base_ = ['./_base_/default_runtime.py']
 
 train_cfg = dict(max_epochs=12, val_interval=3)
@@ -48,15 +48,12 @@ model = dict(
         out_channels=98,
         num_stages=2,
         heatmaps_from_backbone=True,
-        heatmap_size=codec['heatmap_size'],
-        decimal_size=codec['decimal_size'],
         decimal_branch=dict(
             type='CellDecimalBranch',
             channels=32,
             window=5,
             hidden_channels=256,
             detach_stream=True),
-        decimal_sigma=codec['decimal_sigma'],
         loss=dict(type='KeypointMSELoss', use_target_weight=True),
         decimal_loss=dict(
             type='SeamlessLoss',

@@ -1,8 +1,7 @@
 # configs/hih_synthetic.py trained longer (48 epochs, about 25 CPU minutes
 # on 2 cores): the documented run where HIH's decimal heatmap is compared
 # with mmpose's decoders and with the same-budget mmpose baseline
-# (configs/baseline_heatmap_dark_synthetic.py). README, "Does the decimal
-# heatmap work?".
+# (configs/baseline_heatmap_dark_synthetic.py). docs/decimal_heatmap.md.
 _base_ = ['./hih_synthetic.py']
 
 train_cfg = dict(max_epochs=48, val_interval=6)

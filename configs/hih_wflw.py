@@ -52,12 +52,10 @@ model = dict(
         out_channels=98,
         num_stages=4,
         heatmaps_from_backbone=True,
-        heatmap_size=codec['heatmap_size'],
-        decimal_size=codec['decimal_size'],
         # the decimal heatmap from the features around each keypoint's
         # integer cell (CellDecimalBranch), trained with normalised Gaussian
         # soft labels: the published branch and recipe do not learn in our
-        # measurements (README, "Does the decimal heatmap work?");
+        # measurements (docs/decimal_heatmap.md);
         # configs/hih_wflw_published.py keeps them for the published weights
         decimal_branch=dict(
             type='CellDecimalBranch',
@@ -65,7 +63,6 @@ model = dict(
             window=5,
             hidden_channels=256,
             detach_stream=True),
-        decimal_sigma=codec['decimal_sigma'],
         loss=dict(type='KeypointMSELoss', use_target_weight=True),
         decimal_loss=dict(
             type='SeamlessLoss',

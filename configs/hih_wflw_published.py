@@ -1,5 +1,6 @@
 # Evaluation of the published HIH-B checkpoint (converted with
-# tools/convert_official_checkpoint.py) under the published protocol: the
+# tools/model_converters/convert_official_checkpoint.py) under the published
+# protocol: the
 # published square crop and label convention (annotations written by
 # tools/dataset_converters/wflw2coco.py --crop published --published-labels
 # --out-dir data/wflw/annotations_published), no flip test, the published
@@ -10,7 +11,8 @@ _base_ = ['./hih_wflw.py']
 
 # the published decimal branch (pooled from the whole stream, 384 channels),
 # the published loss and decode (argmax + argmax / 8 with the max > 0 mask):
-# the layout tools/convert_official_checkpoint.py converts into
+# the layout that tools/model_converters/convert_official_checkpoint.py
+# converts into
 model = dict(
     head=dict(
         decimal_channels=384,

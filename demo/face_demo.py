@@ -16,9 +16,11 @@ Videos and the webcam run in tracking mode (``FaceTracker``): the detector
 runs on the first frame and when a face is lost, the faces carry track ids,
 and the drawn frames show the frames per second.
 
-Outputs in --out-dir: the drawn image(s) or video, and predictions.json
-(per image or frame: a list of faces with bbox, bbox_score, keypoints and
-keypoint_scores, in image pixels, and track_id for videos).
+Outputs in --out-dir, named after the input: the drawn image(s) (their own
+names) or ``<video>_landmarks.mp4``, and ``<input>_predictions.json`` (per
+image or frame: a list of faces with bbox, bbox_score, keypoints and
+keypoint_scores, in image pixels, and track_id for videos). Existing files
+are never replaced without --overwrite.
 """
 import argparse
 import json
@@ -34,6 +36,7 @@ from tqdm import tqdm
 
 from hih_mmpose.apis import (AlignedFilter, EMAFilter, FaceLandmarker,
                              FaceTracker, OneEuroFilter, load_image)
+from hih_mmpose.utils import ImageTooLargeError, check_number, image_size
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff')
 
@@ -54,6 +57,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--detector-weights')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--out-dir', help='where drawings and JSON go')
+    parser.add_argument(
+        '--overwrite', action='store_true',
+        help='replace output files of an earlier run in --out-dir')
+    parser.add_argument(
+        '--max-pixels', type=int, default=None,
+        help='refuse images with more pixels (default: 100 M)')
+    parser.add_argument(
+        '--trust-checkpoint', action='store_true',
+        help='load --checkpoint with full unpickling, which can run code '
+        '(trusted files only)')
     parser.add_argument('--show', action='store_true', help='show a window')
     parser.add_argument('--bbox-thr', type=float, default=0.3)
     parser.add_argument(
@@ -145,8 +158,9 @@ def draw_fps(canvas: np.ndarray, fps: float) -> None:
                     int(thickness * scale), cv2.LINE_AA)
 
 
-def frames(source: str) -> Tuple[Iterator[Tuple[str, np.ndarray]],
-                                 Optional[int], Optional[cv2.VideoCapture]]:
+def frames(source: str, max_pixels: Optional[int] = None
+           ) -> Tuple[Iterator[Tuple[str, np.ndarray]], Optional[int],
+                      Optional[cv2.VideoCapture]]:
     """(name, BGR frame) pairs of a folder, an image, a video or a webcam,
     the number of frames if known, and the capture if any."""
     if osp.isdir(source):
@@ -156,16 +170,18 @@ def frames(source: str) -> Tuple[Iterator[Tuple[str, np.ndarray]],
         def read_folder():
             for name in names:
                 try:
-                    image = load_image(osp.join(source, name))
-                except ValueError:
-                    tqdm.write(f'skipping unreadable image {name}')
+                    image = load_image(osp.join(source, name), max_pixels)
+                except ValueError as error:
+                    tqdm.write(f'skipping image {name}: {error}')
                     continue
                 yield name, image
 
         return read_folder(), len(names), None
-    if source.lower().endswith(IMAGE_SUFFIXES):
+    if is_image_file(source):
         try:
-            image = load_image(source)
+            image = load_image(source, max_pixels)
+        except ImageTooLargeError:
+            raise
         except ValueError as error:
             raise FileNotFoundError(f'cannot read image {source}') from error
         return iter([(osp.basename(source), image)]), 1, None
@@ -186,35 +202,85 @@ def frames(source: str) -> Tuple[Iterator[Tuple[str, np.ndarray]],
     return read_video(), count, capture
 
 
-def check_out_dir(source: str, out_dir: Optional[str]) -> None:
+def is_image_file(source: str) -> bool:
+    """An image by its extension (any case) or, without a known one, by
+    its header (PIL identifies it); videos and webcams are not."""
+    if source.lower().endswith(IMAGE_SUFFIXES):
+        return True
+    if not osp.isfile(source):
+        return False
+    try:
+        image_size(source)
+    except ValueError:
+        return False
+    return True
+
+
+def drawn_name(name: str) -> str:
+    """The file name of an image's drawing: its own name, ``.png`` added
+    when it has no image extension OpenCV can write."""
+    return name if name.lower().endswith(IMAGE_SUFFIXES) else name + '.png'
+
+
+def input_stem(source: str) -> str:
+    """The name the outputs of ``source`` are called after."""
+    if source.isdigit():
+        return f'webcam{source}'
+    return osp.splitext(osp.basename(osp.normpath(source)))[0] or 'input'
+
+
+def output_files(source: str, out_dir: str) -> List[str]:
+    """The files a run on ``source`` writes into ``out_dir``."""
+    stem = input_stem(source)
+    files = [osp.join(out_dir, f'{stem}_predictions.json')]
+    if osp.isdir(source):
+        files += [osp.join(out_dir, name) for name in os.listdir(source)
+                  if name.lower().endswith(IMAGE_SUFFIXES)]
+    elif is_image_file(source):
+        files.append(osp.join(out_dir, drawn_name(osp.basename(source))))
+    else:
+        files.append(osp.join(out_dir, f'{stem}_landmarks.mp4'))
+    return files
+
+
+def check_out_dir(source: str, out_dir: Optional[str],
+                  overwrite: bool = False) -> None:
     """Refuse an ``--out-dir`` where the outputs would replace the inputs
-    (the input folder, the folder of the input image, or a video named like
-    an output file in that folder)."""
+    (the input folder, the folder of the input image, or an input named
+    like an output), or files of an earlier run (unless ``overwrite``)."""
     if not out_dir:
         return
     if osp.isdir(source):
         input_dir = source
-    elif source.lower().endswith(IMAGE_SUFFIXES):
+    elif is_image_file(source):
         input_dir = osp.dirname(source) or '.'
     else:
-        outputs = [osp.join(out_dir, name)
-                   for name in ('video.mp4', 'predictions.json')]
-        if any(osp.realpath(path) == osp.realpath(source)
-               for path in outputs):
-            raise ValueError(
-                f'--out-dir {out_dir} would write over the input {source} '
-                '(its outputs are video.mp4 and predictions.json); choose '
-                'another folder')
-        return
-    if osp.realpath(out_dir) == osp.realpath(input_dir):
+        input_dir = None
+    if input_dir is not None and osp.realpath(out_dir) == osp.realpath(
+            input_dir):
         raise ValueError(
             f'--out-dir {out_dir} is the folder of the input images: the '
             'drawings would replace them; choose another folder')
+    outputs = output_files(source, out_dir)
+    if any(osp.realpath(path) == osp.realpath(source) for path in outputs):
+        raise ValueError(f'--out-dir {out_dir} would write over the input '
+                         f'{source}; choose another folder')
+    existing = [path for path in outputs if osp.exists(path)]
+    if existing and not overwrite:
+        shown = ', '.join(existing[:3]) + (' ...' if len(existing) > 3
+                                          else '')
+        raise FileExistsError(
+            f'{len(existing)} output file(s) of an earlier run exist in '
+            f'--out-dir {out_dir} ({shown}); choose another folder or pass '
+            '--overwrite')
 
 
 def main() -> None:
     args = parse_args()
-    check_out_dir(args.input, args.out_dir)
+    check_number('--kpt-thr', args.kpt_thr, 0, 1)
+    if args.max_pixels is not None:
+        check_number('--max-pixels', args.max_pixels, 1, integer=True)
+    check_out_dir(args.input, args.out_dir, args.overwrite)
     make_filter = smoothing(args.smooth, args.one_euro)
     if make_filter is not None and args.no_tracking:
         raise ValueError('--smooth / --one-euro smooth tracked faces: '
@@ -223,8 +289,10 @@ def main() -> None:
                                 args.detector_weights, args.device,
                                 args.bbox_thr, precision=args.precision,
                                 int8_onnx=args.int8_onnx,
-                                calib_images=args.calib_images)
-    stream, count, capture = frames(args.input)
+                                calib_images=args.calib_images,
+                                trust_checkpoint=args.trust_checkpoint,
+                                max_pixels=args.max_pixels)
+    stream, count, capture = frames(args.input, args.max_pixels)
     fps = (capture.get(cv2.CAP_PROP_FPS) if capture is not None else 0) or 25
     run = landmarker
     if capture is not None and not args.no_tracking:
@@ -254,12 +322,13 @@ def main() -> None:
                     draw_fps(canvas, frame_rate)
                 last_frame_end = now
             if args.out_dir and capture is None:
-                cv2.imwrite(osp.join(args.out_dir, name), canvas)
+                cv2.imwrite(osp.join(args.out_dir, drawn_name(name)), canvas)
             elif args.out_dir:
                 if writer is None:
                     fps = capture.get(cv2.CAP_PROP_FPS) or 25
                     writer = cv2.VideoWriter(
-                        osp.join(args.out_dir, 'video.mp4'),
+                        osp.join(args.out_dir,
+                                 f'{input_stem(args.input)}_landmarks.mp4'),
                         cv2.VideoWriter_fourcc(*'mp4v'), fps,
                         canvas.shape[1::-1])
                 writer.write(canvas)
@@ -283,7 +352,9 @@ def main() -> None:
                   'or a stream that stopped); the frames read are kept',
                   file=sys.stderr)
     if args.out_dir:
-        with open(osp.join(args.out_dir, 'predictions.json'), 'w') as f:
+        with open(osp.join(args.out_dir,
+                           f'{input_stem(args.input)}_predictions.json'),
+                  'w') as f:
             json.dump(predictions, f)
     faces_found = sum(len(faces) for faces in predictions.values())
     print(f'{len(predictions)} image(s)/frame(s), {faces_found} face(s)'

@@ -2,7 +2,9 @@
 """Shared fixtures: small generated data, built once per session."""
 import json
 import os.path as osp
+import struct
 import uuid
+import zlib
 from typing import Tuple
 
 import cv2
@@ -46,6 +48,28 @@ def write_wflw_like(root: str, num_images: int, seed: int = 0) -> str:
         json.dump(dict(images=images, annotations=annotations,
                        categories=[dict(id=1, name='face')]), f)
     return ann_file
+
+
+def write_png_header(path: str, width: int, height: int) -> None:
+    """A PNG whose header announces ``width`` x ``height`` (8-bit RGB) and
+    whose pixel data is missing: nothing decodes it if its size is
+    checked first."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack('>I', len(data)) + kind + data +
+                struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
+
+    header = struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0)
+    with open(path, 'wb') as f:
+        f.write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', header) +
+                chunk(b'IEND', b''))
+
+
+@pytest.fixture
+def png_header():
+    """``write(path, width, height)``: a header-only PNG (see
+    :func:`write_png_header`)."""
+    return write_png_header
 
 
 @pytest.fixture(scope='session')

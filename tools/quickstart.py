@@ -49,9 +49,11 @@ def run(step: str, command: list) -> None:
 def draw_predictions(checkpoint: str, data_root: str, out_file: str,
                      count: int = 8) -> None:
     """Ground truth (green) and prediction (red) on the first test faces."""
+    from hih_mmpose.utils import checkpoint_loading
     from mmpose.apis import inference_topdown, init_model
 
-    model = init_model(CONFIG, checkpoint, device='cpu')
+    with checkpoint_loading():  # a Runner checkpoint, loaded safely
+        model = init_model(CONFIG, checkpoint, device='cpu')
     with open(osp.join(data_root, 'annotations',
                        'face_landmarks_synthetic_test.json')) as f:
         coco = json.load(f)

@@ -16,7 +16,8 @@ from mmengine.runner import Runner
 
 from hih_mmpose.datasets import check_run_datasets
 from hih_mmpose.utils import (add_runner_arguments, check_checkpoint_matches,
-                              merge_runner_arguments, prepare_cpu_distributed)
+                              check_checkpoint_safe, merge_runner_arguments,
+                              prepare_cpu_distributed, run_with_checkpoints)
 
 
 def parse_args() -> argparse.Namespace:
@@ -44,7 +45,9 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
             evaluator.ced_dir = osp.join(cfg.work_dir, 'ced')
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
-            raise ValueError(f'--dump must be a .pkl file, got {args.dump}')
+            # mmengine's DumpResults takes these (lower-case) names only
+            raise ValueError(f'--dump must be a .pkl or .pickle file (lower '
+                             f'case), got {args.dump}')
         cfg.test_evaluator = [
             *evaluators,
             dict(type='DumpResults', out_file_path=args.dump)
@@ -64,23 +67,28 @@ def main() -> None:
         if path and osp.abspath(path) in inputs:
             raise ValueError(f'--{option} {path} would overwrite an input '
                              'of the run (the checkpoint or the config)')
-    if args.out and not args.out.endswith('.json'):
+    if args.out and not args.out.lower().endswith('.json'):
         raise ValueError(f'--out must be a .json file, got {args.out}')
     cfg = Config.fromfile(args.config)  # imports hih_mmpose (custom_imports)
     cfg = merge_args(cfg, args)
     if not args.skip_data_check:
         check_run_datasets(cfg, args.check_images)
     prepare_cpu_distributed(cfg, args.launcher)
+    if not args.trust_checkpoint:
+        # refuse a checkpoint that could run code before anything is built
+        check_checkpoint_safe(args.checkpoint)
     runner = Runner.from_cfg(cfg)
     # refuse a checkpoint of another model (mmengine would skip what does
     # not fit and evaluate random weights)
     model = runner.model.module if is_model_wrapper(runner.model) \
         else runner.model
-    check_checkpoint_matches(model, args.checkpoint)
-    metrics = runner.test()
+    check_checkpoint_matches(model, args.checkpoint, args.trust_checkpoint)
+    # the Runner loads it again: safely, as above, unless trusted
+    metrics = run_with_checkpoints(runner.test, args.checkpoint,
+                                   args.trust_checkpoint)
     if args.out:
         from mmengine.fileio import dump
-        dump(metrics, args.out, indent=2)
+        dump(metrics, args.out, file_format='json', indent=2)
 
 
 if __name__ == '__main__':

@@ -14,7 +14,7 @@ from mmengine.runner import Runner
 
 from hih_mmpose.datasets import check_run_datasets
 from hih_mmpose.utils import (add_runner_arguments, merge_runner_arguments,
-                              prepare_cpu_distributed)
+                              prepare_cpu_distributed, run_with_checkpoints)
 
 
 def parse_args() -> argparse.Namespace:
@@ -73,7 +73,10 @@ def main() -> None:
         check_run_datasets(cfg, args.check_images)
     prepare_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
-    runner.train()
+    # checkpoints (load_from, --resume) load safely: weights_only with the
+    # allow-list of hih_mmpose.utils.SAFE_GLOBALS, unless trusted
+    run_with_checkpoints(runner.train, cfg.get('load_from'),
+                         args.trust_checkpoint)
 
 
 if __name__ == '__main__':

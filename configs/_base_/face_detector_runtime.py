@@ -4,6 +4,10 @@
 default_scope = 'mmdet'
 custom_imports = dict(imports=['hih_mmpose'], allow_failed_imports=False)
 
+# mmdet's init_detector (and so mmpose's demo/topdown_demo_with_mmdet.py)
+# reads model.backbone; these detectors have none
+model = dict(backbone=dict())
+
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(

@@ -3,53 +3,14 @@ import os.path as osp
 import warnings
 from typing import Dict, List, Optional, Tuple, Union
 
-import cv2
 import numpy as np
 from mmengine.config import Config
 
-from ..utils import check_checkpoint_matches
-from .fast_inference import optimize_for_inference
-
-ImageType = Union[str, np.ndarray]
-
-
-def load_image(image: ImageType) -> np.ndarray:
-    """Read an image path or accept an array; return BGR uint8 (H, W, 3).
-
-    The one image loader of the API and the demo. A file is read as OpenCV's
-    ``imread`` reads colour images: the EXIF orientation of a phone photo
-    is applied, 16-bit images are scaled to 8 bits, gray is made BGR and an
-    alpha channel dropped. Arrays: gray (H, W) and BGRA (H, W, 4) are
-    converted, uint16 is scaled to 8 bits the same way (``>> 8``).
-
-    Raises:
-        FileNotFoundError: For a path that does not exist.
-        ValueError: For a file that is not a readable image or an array of
-            another shape or type.
-    """
-    if isinstance(image, str):
-        if not osp.isfile(image):
-            raise FileNotFoundError(f'image {image} does not exist')
-        array = cv2.imread(image, cv2.IMREAD_COLOR)
-        if array is None:
-            raise ValueError(f'{image} is not a readable image')
-        return array
-    image = np.asarray(image)
-    if image.size == 0:
-        raise ValueError(f'the image is empty (shape {image.shape})')
-    if image.dtype == np.uint16:
-        image = (image >> 8).astype(np.uint8)
-    if image.dtype != np.uint8:
-        raise ValueError(
-            f'expected a uint8 or uint16 image, got {image.dtype}')
-    if image.ndim == 2:
-        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-    if image.ndim == 3 and image.shape[2] == 4:
-        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
-    if image.ndim == 3 and image.shape[2] == 3:
-        return image
-    raise ValueError(f'expected an (H, W), (H, W, 3) or (H, W, 4) image, '
-                     f'got shape {image.shape}')
+from ..deployment import PRECISIONS, CropPredictor, optimize_for_inference
+from ..utils import (check_checkpoint_safe, check_number, checkpoint_loading,
+                     load_checkpoint_strictly)
+from ..utils.image_io import ImageType, load_image
+from .landmark_predictors import CropPredictorPath, TopdownPredictor
 
 
 def valid_boxes(boxes: np.ndarray) -> np.ndarray:
@@ -74,9 +35,10 @@ class FaceLandmarker:
     Args:
         config (str | Config): HIH pose config (e.g.
             ``configs/hih_wflw.py``).
-        checkpoint (str, optional): Its trained weights (a trusted file:
-            checkpoints are pickles). One made for another model (keypoint
-            count, stacks, widths) raises :class:`CheckpointError`.
+        checkpoint (str, optional): Its trained weights, loaded safely
+            (tensors and plain data only). One made for another model
+            (keypoint count, stacks, widths) or holding other objects
+            raises :class:`CheckpointError`.
             Required unless ``random_weights=True``.
         detector (str): ``'blazeface'`` (MediaPipe's BlazeFace, shipped
             with mediapipe, no weights file), ``'haar'`` (OpenCV's cascade,
@@ -96,9 +58,9 @@ class FaceLandmarker:
             weights (speed tests); their landmarks are meaningless.
             Defaults to ``False``.
         precision (str): ``'fp32'``, ``'bf16'`` (PyTorch autocast on CPU)
-            or ``'int8'`` (ONNX Runtime, quantised; see README "Low
-            precision" for their measured speed and accuracy). Defaults to
-            ``'fp32'``.
+            or ``'int8'`` (ONNX Runtime, quantised; their measured speed
+            and accuracy: docs/deployment.md, "Low precision"). Defaults
+            to ``'fp32'``.
         flip_test (bool, optional): Average with the mirrored face (two
             forward passes). ``None``: as the config says in fp32, off in
             bf16 / int8 (which run without it). Defaults to ``None``.
@@ -107,6 +69,14 @@ class FaceLandmarker:
             it the model is quantised on construction, calibrated on
             ``calib_images`` faces of the config's training set.
         calib_images (int): See ``int8_onnx``. Defaults to ``64``.
+        trust_checkpoint (bool): Load ``checkpoint`` with full unpickling,
+            which can run code: only for a file you trust that the safe
+            loader refuses (see
+            :func:`~hih_mmpose.utils.load_checkpoint_file`).
+            Defaults to ``False``.
+        max_pixels (int, optional): Refuse images with more pixels
+            (:func:`~hih_mmpose.utils.load_image`). Defaults to ``None``,
+            ``hih_mmpose.utils.image_io.MAX_IMAGE_PIXELS`` (100 M).
 
     Detector boxes that are not finite, have no area or a score outside
     [0, 1] are dropped with a warning.
@@ -124,12 +94,10 @@ class FaceLandmarker:
                  precision: str = 'fp32',
                  flip_test: Optional[bool] = None,
                  int8_onnx: Optional[str] = None,
-                 calib_images: int = 64) -> None:
-        from mmengine.dataset import Compose
-        from mmengine.runner.checkpoint import _load_checkpoint_to_model
-
+                 calib_images: int = 64,
+                 trust_checkpoint: bool = False,
+                 max_pixels: Optional[int] = None) -> None:
         from mmpose.apis import init_model
-        from .low_precision import PRECISIONS, CropPredictor
         if checkpoint is None and not random_weights:
             raise ValueError(
                 'FaceLandmarker needs the trained weights of the config '
@@ -146,12 +114,14 @@ class FaceLandmarker:
         if precision != 'fp32' and device != 'cpu':
             raise ValueError(f'precision={precision!r} runs on the CPU '
                              f'only, got device={device!r}')
+        check_number('bbox_thr', bbox_thr, 0, 1)
+        check_number('calib_images', calib_images, 1, integer=True)
         self.model = init_model(config, None, device='cpu')
         if checkpoint is not None:
-            # strict: a checkpoint of another model is an error, not random
-            # weights where it does not fit
-            loaded = check_checkpoint_matches(self.model, checkpoint)
-            _load_checkpoint_to_model(self.model, loaded, strict=True)
+            # strict, and safe: a checkpoint of another model or one that
+            # would run code when unpickled is an error
+            loaded = load_checkpoint_strictly(self.model, checkpoint,
+                                              trust=trust_checkpoint)
             meta = loaded.get('meta', {})
             if 'dataset_meta' in meta:
                 self.model.dataset_meta = meta['dataset_meta']
@@ -159,27 +129,30 @@ class FaceLandmarker:
         if flip_test is not None:
             self.model.test_cfg['flip_test'] = flip_test
         self.precision = precision
-        # the crop path (crops -> CropPredictor) serves bf16 / int8 and
-        # fp32 without flip test; fp32 with flip test runs mmpose's
-        # inference_topdown
-        self.predictor = None
-        if precision != 'fp32' or not self.model.test_cfg.get(
-                'flip_test', False):
-            calib = None
-            if precision == 'int8' and int8_onnx is None:
-                from .low_precision import calibration_crops
-                calib = calibration_crops(self.model.cfg, calib_images)
-            if device == 'cpu':
-                self.predictor = CropPredictor(self.model, precision,
-                                               int8_onnx, calib)
-            self.pipeline = Compose(
-                self.model.cfg.test_dataloader.dataset.pipeline)
+        self.max_pixels = max_pixels
+        self.predictor = self._build_predictor(device, int8_onnx,
+                                               calib_images)
         if fast:
             optimize_for_inference(self.model)
         self.bbox_thr = bbox_thr
         self.detector_name = detector
         self.detector = build_face_detector(detector, detector_weights,
-                                            device)
+                                            device, trust_checkpoint)
+
+    def _build_predictor(self, device: str, int8_onnx: Optional[str],
+                         calib_images: int):
+        """mmpose's top-down inference for fp32 with flip test or on a
+        GPU; else the crop path in the chosen precision."""
+        if self.precision == 'fp32' and (
+                device != 'cpu' or self.model.test_cfg.get('flip_test')):
+            return TopdownPredictor(self.model)
+        calib = None
+        if self.precision == 'int8' and int8_onnx is None:
+            from ..deployment import calibration_crops
+            calib = calibration_crops(self.model.cfg, calib_images)
+        return CropPredictorPath(
+            self.model,
+            CropPredictor(self.model, self.precision, int8_onnx, calib))
 
     def detect(self, image: np.ndarray) -> np.ndarray:
         """Face boxes (N, 5): x1, y1, x2, y2, score (BGR image in)."""
@@ -226,11 +199,16 @@ class FaceLandmarker:
             found. Keypoints are not clipped to the image: those of a face
             cut by the border may lie outside it.
         """
-        image = load_image(image)
+        image = load_image(image, self.max_pixels)
         if bboxes is None:
             boxes = self.detect(image)
         else:
-            bboxes = np.asarray(bboxes, np.float32)
+            try:
+                bboxes = np.asarray(bboxes, np.float32)
+            except (TypeError, ValueError):
+                raise TypeError('bboxes must be numbers, (N, 4) rows x1, '
+                                f'y1, x2, y2; got {str(bboxes)[:80]}') \
+                    from None
             if bboxes.size % 4 or bboxes.ndim > 2 or (bboxes.ndim == 2 and
                                                       bboxes.shape[1] != 4):
                 raise ValueError('bboxes must be (N, 4) rows x1, y1, x2, y2,'
@@ -261,36 +239,13 @@ class FaceLandmarker:
         Returns:
             tuple: keypoints (N, K, 2) and scores (N, K) in image pixels.
         """
-        if self.predictor is None:
-            from mmpose.apis import inference_topdown
-            samples = inference_topdown(self.model, image, bboxes=bboxes,
-                                        bbox_format='xyxy')
-            return (np.stack([s.pred_instances.keypoints[0]
-                              for s in samples]),
-                    np.stack([s.pred_instances.keypoint_scores[0]
-                              for s in samples]))
-        crops, centers, scales = [], [], []
-        for box in bboxes:
-            info = dict(img=image, bbox=box[None].astype(np.float32),
-                        bbox_score=np.ones(1, np.float32))
-            info.update(self.model.dataset_meta)
-            packed = self.pipeline(info)
-            meta = packed['data_samples'].metainfo
-            crops.append(packed['inputs'].numpy())
-            centers.append(meta['input_center'])
-            scales.append(meta['input_scale'])
-        input_size = np.asarray(meta['input_size'], np.float32)
-        keypoints, scores = self.predictor(np.stack(crops).astype(np.float32))
-        # crop pixels -> image pixels, as mmpose's TopdownPoseEstimator
-        scales = np.asarray(scales, np.float32)[:, None]
-        keypoints = keypoints / input_size * scales + np.asarray(
-            centers, np.float32)[:, None] - 0.5 * scales
-        return keypoints, scores
+        return self.predictor(image, bboxes)
 
 
 def build_face_detector(detector: str,
                         detector_weights: Optional[str] = None,
-                        device: str = 'cpu'):
+                        device: str = 'cpu',
+                        trust_checkpoint: bool = False):
     """The face detector a :class:`FaceLandmarker` runs (``None`` for
     ``'whole_image'``); see its ``detector`` argument."""
     from mmdet.registry import MODELS as MMDET_MODELS
@@ -323,6 +278,11 @@ def build_face_detector(detector: str,
         raise FileNotFoundError(
             f'detector weights {detector_weights} not found')
     from mmdet.apis import DetInferencer
-    return DetInferencer(
-        model=detector, weights=detector_weights, device=device,
-        show_progress=False)
+    # the weights load safely too (refused before reading if they could
+    # run code; mmdet's loader then reads them with the allow-list)
+    if not trust_checkpoint:
+        check_checkpoint_safe(detector_weights)
+    with checkpoint_loading(trust_checkpoint):
+        return DetInferencer(
+            model=detector, weights=detector_weights, device=device,
+            show_progress=False)

@@ -3,6 +3,7 @@ from typing import List, Optional, Tuple, Union
 
 import numpy as np
 import torch
+from mmengine.utils import to_2tuple
 from torch import Tensor
 
 from mmpose.codecs.base import BaseKeypointCodec
@@ -11,10 +12,6 @@ from .hih_utils import (decode_hih, decode_hih_torch, gaussian_heatmaps,
                         split_coordinates)
 
 IntPair = Union[int, Tuple[int, int]]
-
-
-def _pair(value: IntPair) -> Tuple[int, int]:
-    return (value, value) if isinstance(value, int) else tuple(value)
 
 
 @KEYPOINT_CODECS.register_module()
@@ -91,9 +88,9 @@ class HIHLabel(BaseKeypointCodec):
                  decimal_sigma: float = 1.0,
                  mask_decimal: bool = True) -> None:
         super().__init__()
-        self.input_size = _pair(input_size)
-        self.heatmap_size = _pair(heatmap_size)
-        self.decimal_size = _pair(decimal_size)
+        self.input_size = tuple(to_2tuple(input_size))
+        self.heatmap_size = tuple(to_2tuple(heatmap_size))
+        self.decimal_size = tuple(to_2tuple(decimal_size))
         for name in ('input_size', 'heatmap_size', 'decimal_size'):
             size = getattr(self, name)
             if len(size) != 2 or min(size) < 1:

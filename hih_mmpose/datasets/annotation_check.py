@@ -11,10 +11,12 @@ every configured dataset.
 import json
 import os.path as osp
 import warnings
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence, Tuple
 
-import cv2
 import numpy as np
+
+from ..evaluation.functional.face_metrics import NORM_GROUPS, group_distance
+from ..utils.image_io import ImageTooLargeError, load_image
 
 # datasets whose boxes come from the annotation's ``center`` / ``scale``
 CENTER_SCALE_DATASETS = ('WFLWDataset', 'Face300WDataset')
@@ -92,7 +94,10 @@ def check_face_annotations(ann_file: str,
                            img_dir: str = '',
                            num_keypoints: Optional[int] = None,
                            center_scale: bool = False,
-                           check_images: bool = False) -> Dict[str, int]:
+                           check_images: bool = False,
+                           norm_groups: Optional[Tuple[Sequence[int],
+                                                       Sequence[int]]] = None
+                           ) -> Dict[str, int]:
     """Check one COCO-layout face annotation file.
 
     Errors (:class:`AnnotationError`, a ``ValueError``, or
@@ -100,8 +105,10 @@ def check_face_annotations(ann_file: str,
     without annotations, an image id listed twice, an annotation of an
     unknown image, a keypoint count other than ``num_keypoints``, NaN / inf
     coordinates, a missing or zero-size face box, the same face annotated
-    twice (same image file and keypoints), image files that do not exist
-    and, with ``check_images``, images OpenCV cannot decode.
+    twice (same image file and keypoints), with ``norm_groups`` a face
+    whose normalising distance is 0 (its NME would be undefined), image
+    files that do not exist and, with ``check_images``, images above the
+    pixel limit or that OpenCV cannot decode.
 
     Keypoints outside the image are allowed (faces cut by the image border):
     they are counted and reported with a warning. Training gives keypoints
@@ -118,6 +125,10 @@ def check_face_annotations(ann_file: str,
             instead of ``bbox``. Defaults to ``False``.
         check_images (bool): Also decode every image (slow). Defaults to
             ``False``: only their existence is checked.
+        norm_groups (tuple, optional): The two landmark groups whose
+            centres give the NME's normalising distance (e.g. WFLW's outer
+            eye corners ``([60], [72])``). Defaults to ``None``: not
+            checked.
 
     Returns:
         dict: ``images``, ``annotations`` and ``outside_image`` (keypoints
@@ -166,6 +177,14 @@ def check_face_annotations(ann_file: str,
         if problem:
             raise AnnotationError(f'{where} {problem}')
         xy = keypoints.reshape(-1, 3)[:, :2]
+        if norm_groups is not None:
+            distance = group_distance(xy[None], *norm_groups)[0]
+            if not distance > 1e-6:
+                raise AnnotationError(
+                    f'{where} has a normalising distance of 0: the centres '
+                    f'of landmarks {list(norm_groups[0])} and '
+                    f'{list(norm_groups[1])} coincide, so its NME is '
+                    'undefined (an annotation error)')
         width, height = image.get('width'), image.get('height')
         if width and height:
             # pixel centres at integers: the image spans -0.5 .. size - 0.5
@@ -190,10 +209,14 @@ def check_face_annotations(ann_file: str,
             f'missing under {img_dir!r}, e.g. ' + ', '.join(missing[:3]))
     if check_images:
         for name in file_names:
-            if cv2.imread(osp.join(img_dir, name)) is None:
+            try:
+                load_image(osp.join(img_dir, name))
+            except ImageTooLargeError as error:
+                raise AnnotationError(f'{ann_file}: {error}') from None
+            except ValueError:
                 raise AnnotationError(
                     f'{ann_file}: image {osp.join(img_dir, name)} is not a '
-                    'readable image')
+                    'readable image') from None
     if outside:
         warnings.warn(
             f'{ann_file}: {outside} keypoints lie outside their image; kept '
@@ -239,17 +262,20 @@ def check_dataset_config(dataset: dict,
     img_dir = (dataset.get('data_prefix') or {}).get('img', '')
     if data_root and not osp.isabs(img_dir):
         img_dir = osp.join(data_root, img_dir)
-    num_keypoints = None
+    num_keypoints, norm_groups = None, None
     metainfo = dataset.get('metainfo')
     dataset_class = DATASETS.get(dataset_type)
     if metainfo is None and dataset_class is not None:
         metainfo = getattr(dataset_class, 'METAINFO', None)
     if metainfo:
-        num_keypoints = parse_pose_metainfo(dict(metainfo))['num_keypoints']
+        parsed = parse_pose_metainfo(dict(metainfo))
+        num_keypoints = parsed['num_keypoints']
+        groups = NORM_GROUPS.get(parsed.get('dataset_name'), {})
+        norm_groups = groups.get('inter_ocular')
     return check_face_annotations(
         ann_file, img_dir, num_keypoints,
         center_scale=dataset_type in CENTER_SCALE_DATASETS,
-        check_images=check_images)
+        check_images=check_images, norm_groups=norm_groups)
 
 
 def check_run_datasets(cfg, check_images: bool = False) -> None:

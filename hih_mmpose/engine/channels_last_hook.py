@@ -13,7 +13,7 @@ class ChannelsLastHook(Hook):
     every activation, gradient and optimizer state stays NHWC; inputs may
     stay NCHW (the first convolution switches the layout). The maths is
     unchanged, only the order of float summation differs. Measured with
-    ``tools/analysis_tools/benchmark.py --sections train`` (README, Speed).
+    ``tools/analysis_tools/benchmark.py --sections train`` (docs/speed.md).
 
     Called at ``before_run``: after the model is built and before its
     weights are initialised or loaded, for ``train``, ``val`` and ``test``

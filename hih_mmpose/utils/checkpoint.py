@@ -1,56 +1,224 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
-"""Loading mmengine checkpoints under torch >= 2.6.
+"""Loading checkpoints without running code.
 
-mmengine 0.10.7 reads local checkpoints with ``torch.load(filename,
-map_location)``. Since torch 2.6 that means ``weights_only=True``, whose
-restricted unpickler rejects what the Runner saves beside the weights (the
-message hub's ``HistoryBuffer``, which pickles ``getattr`` calls, and the
-numpy arrays of ``meta['dataset_meta']``), so ``load_from``, ``--resume``,
-``tools/test.py`` and ``MMPoseInferencer`` all fail.
+A ``.pth`` file is a pickle, and unpickling can call any Python function
+the file names: a downloaded checkpoint can run code on load. torch >= 2.6
+loads with ``weights_only=True`` by default, whose restricted unpickler
+accepts tensors and plain data only. What mmengine's Runner and mmpose
+save beside the weights needs a few more types (numpy arrays in
+``meta['dataset_meta']``, mmengine's ``HistoryBuffer`` in the message hub),
+so hih_mmpose loads every checkpoint with ``weights_only=True`` plus the
+short allow-list :data:`SAFE_GLOBALS`, and refuses anything else with a
+:class:`CheckpointError` that names the offending types.
 
-:func:`allow_mmengine_checkpoints` re-registers mmengine's loader for local
-files (through mmengine's own ``CheckpointLoader.register_scheme``) with
-``weights_only=False``, which is what later mmengine releases do. It changes
-nothing else: other ``torch.load`` calls keep torch's default, and no
-environment variable is set. Importing ``hih_mmpose`` (for example through a
-config's ``custom_imports``) calls it.
+Nothing here changes torch or mmengine globally: importing ``hih_mmpose``
+leaves ``torch.load``, torch's allow-list and mmengine's checkpoint loaders
+as they are. The allow-list is active only inside
+:func:`checkpoint_loading`, which the tools, :class:`FaceLandmarker` and
+:func:`load_checkpoint_file` use, and which a user can put around
+mmengine / mmpose calls (``Runner.train``, ``init_model``,
+``MMPoseInferencer``) of their own.
 
-mmengine checkpoints are pickles: load only files you made or got from a
-source you trust.
+To load a file you trust that holds other objects, opt in explicitly:
+``trust=True`` here, ``trust_checkpoint=True`` in :class:`FaceLandmarker`,
+``--trust-checkpoint`` in the tools. That unpickles fully and can run
+code.
 """
+import contextlib
+import inspect
+import os
 import os.path as osp
 import pickle
-from typing import Optional, Union
+import zipfile
+from typing import Iterator, List, Optional, Union
 
+import numpy as np
 import torch
-from mmengine.runner.checkpoint import CheckpointLoader
+from mmengine.logging.history_buffer import HistoryBuffer
 
 
 class CheckpointError(RuntimeError):
     """A checkpoint file that cannot be used: unreadable, not a checkpoint,
-    or made for another model."""
+    holding objects the safe loader refuses, or made for another model."""
 
 
-def load_from_local(filename: str,
-                    map_location: Optional[Union[str, torch.device]] = None
-                    ) -> dict:
-    """Load a trusted local mmengine checkpoint (full unpickling).
+def _numpy_globals() -> list:
+    """What numpy arrays and scalars pickle as (numpy 1.x and 2.x)."""
+    try:  # numpy >= 2
+        from numpy._core import multiarray
+    except ImportError:
+        from numpy.core import multiarray
+    dtype_classes = [
+        type(np.dtype(code)) for code in '?bBhHiIlLqQefdgFDGSUVOMm'
+    ]
+    return [multiarray._reconstruct, multiarray.scalar, np.ndarray,
+            np.dtype] + dtype_classes
+
+
+def _history_buffer_method(owner: object, name: str) -> object:
+    """What ``builtins.getattr`` resolves to in a checkpoint: only the
+    statistics methods of mmengine's ``HistoryBuffer`` (its pickled state
+    names them as ``getattr(HistoryBuffer, 'mean')``), nothing else."""
+    method = getattr(HistoryBuffer, name, None) if isinstance(
+        name, str) and owner is HistoryBuffer else None
+    if not inspect.isfunction(method) or name.startswith('_'):
+        raise pickle.UnpicklingError(
+            f'getattr({owner!r}, {name!r}) in a checkpoint: only the '
+            'statistics methods of HistoryBuffer are allowed')
+    return method
+
+
+def _plain_bytes(*args: object) -> bytes:
+    """What ``builtins.bytes`` resolves to in a checkpoint (numpy pickles
+    an empty array's data as ``bytes()``): empty or a copy of bytes."""
+    if not args:
+        return b''
+    if len(args) == 1 and isinstance(args[0], (bytes, bytearray)):
+        return bytes(args[0])
+    raise pickle.UnpicklingError(
+        f'bytes{args!r} in a checkpoint: only bytes() of bytes is allowed')
+
+
+#: Types and functions a checkpoint may name besides torch's own
+#: ``weights_only`` defaults: numpy arrays / scalars / dtypes (mmpose's
+#: ``dataset_meta``, the published checkpoint's metrics), mmengine's
+#: ``HistoryBuffer`` (the Runner's message hub), whose state is numpy arrays
+#: and ``getattr(HistoryBuffer, 'min' | 'max' | 'mean' | 'current')``, and
+#: the ``bytes()`` of an empty numpy array. ``builtins.getattr`` and
+#: ``builtins.bytes`` resolve to restricted stand-ins that allow exactly
+#: that. None of them runs code when unpickled.
+SAFE_GLOBALS: List[object] = _numpy_globals() + [
+    HistoryBuffer, (_history_buffer_method, 'builtins.getattr'),
+    (_plain_bytes, 'builtins.bytes')
+]
+
+_SAFE_NAMES = {
+    item[1] if isinstance(item, tuple) else
+    f'{item.__module__}.{item.__qualname__}'
+    for item in SAFE_GLOBALS
+}
+_TRUST_HINT = ('if you trust the file, load it with trust_checkpoint=True '
+               '(tools: --trust-checkpoint), which unpickles fully and can '
+               'run code')
+
+
+@contextlib.contextmanager
+def checkpoint_loading(trust: bool = False) -> Iterator[None]:
+    """Within this context ``torch.load`` calls that do not pass
+    ``weights_only`` (mmengine's loaders, mmpose's ``init_model``) accept
+    :data:`SAFE_GLOBALS` besides torch's defaults; with ``trust`` they
+    unpickle fully (which can run code: trusted files only).
+
+    Example::
+
+        with checkpoint_loading():
+            inferencer = MMPoseInferencer(pose2d=config,
+                                          pose2d_weights=checkpoint)
+    """
+    if trust:
+        previous = os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD')
+        os.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'] = '1'
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', None)
+            else:
+                os.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'] = previous
+        return
+    with torch.serialization.safe_globals(SAFE_GLOBALS):
+        yield
+
+
+def unsafe_globals(filename: str) -> List[str]:
+    """The globals a checkpoint file names that neither torch's
+    ``weights_only`` defaults nor :data:`SAFE_GLOBALS` allow (read from the
+    pickle without unpickling it).
+
+    Raises:
+        CheckpointError: If the file is not a torch checkpoint.
+    """
+    try:
+        names = torch.serialization.get_unsafe_globals_in_checkpoint(
+            filename)
+    except (RuntimeError, ValueError, EOFError, pickle.UnpicklingError,
+            zipfile.BadZipFile, UnicodeDecodeError) as error:
+        raise CheckpointError(
+            f'{filename} is not a readable PyTorch checkpoint (truncated, '
+            f'or another kind of file): {type(error).__name__}: '
+            f'{error}') from None
+    return sorted(name for name in names if name not in _SAFE_NAMES)
+
+
+def check_checkpoint_safe(filename: str) -> None:
+    """Refuse a checkpoint that the safe loader would not load, before
+    anything reads it, with a message that names the offending types.
+
+    Raises:
+        FileNotFoundError: No such file.
+        CheckpointError: Not a checkpoint, or it names other globals.
+    """
+    filename = osp.expanduser(filename)
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'checkpoint {filename} not found')
+    if not zipfile.is_zipfile(filename):
+        with open(filename, 'rb') as f:
+            head = f.read(2)
+        if head[:1] == b'\x80':
+            # a pickle: the legacy (pre-1.6) format, which torch's
+            # weights-only loader reads and screens itself
+            return
+        raise CheckpointError(
+            f'{filename} is not a readable PyTorch checkpoint (truncated, '
+            'or another kind of file): neither a zip archive nor a pickle')
+    names = unsafe_globals(filename)
+    if names:
+        raise CheckpointError(
+            f'{filename} holds objects that are not tensors or plain data '
+            f'and could run code when loaded: {", ".join(names[:8])}'
+            f'{" ..." if len(names) > 8 else ""}; refused. '
+            f'{_TRUST_HINT}')
+
+
+def load_checkpoint_file(filename: str,
+                         map_location: Optional[Union[str,
+                                                      torch.device]] = 'cpu',
+                         trust: bool = False) -> dict:
+    """Load a checkpoint file safely (see the module).
 
     Args:
         filename (str): Checkpoint path; ``~`` is expanded.
         map_location (str | torch.device, optional): As in ``torch.load``.
+            Defaults to ``'cpu'``.
+        trust (bool): Unpickle fully (can run code). Defaults to ``False``.
 
     Returns:
         dict: The loaded checkpoint.
+
+    Raises:
+        FileNotFoundError: No such file.
+        CheckpointError: Unreadable, not a dict, or (without ``trust``)
+            holding other objects than tensors, plain data and
+            :data:`SAFE_GLOBALS`; the message names them.
     """
     filename = osp.expanduser(filename)
-    if not osp.isfile(filename):
-        raise FileNotFoundError(f'{filename} can not be found.')
+    if not trust:
+        check_checkpoint_safe(filename)
+    elif not osp.isfile(filename):
+        raise FileNotFoundError(f'checkpoint {filename} not found')
     try:
-        checkpoint = torch.load(filename, map_location=map_location,
-                                weights_only=False)
-    except (RuntimeError, EOFError, pickle.UnpicklingError,
-            UnicodeDecodeError, ValueError) as error:
+        with checkpoint_loading(trust):
+            checkpoint = torch.load(filename, map_location=map_location,
+                                    weights_only=not trust)
+    except pickle.UnpicklingError as error:
+        if trust:
+            raise CheckpointError(
+                f'{filename} is not a readable PyTorch checkpoint: '
+                f'{error}') from None
+        raise CheckpointError(
+            f'{filename} was refused by the safe loader: '
+            f'{str(error).splitlines()[0][:300]}; {_TRUST_HINT}') from None
+    except Exception as error:  # what garbage makes the unpickler raise
         raise CheckpointError(
             f'{filename} is not a readable PyTorch checkpoint (truncated, '
             f'or another kind of file): {type(error).__name__}: '
@@ -60,12 +228,3 @@ def load_from_local(filename: str,
             f'{filename} holds a {type(checkpoint).__name__}, not a '
             'checkpoint (a dict with a state_dict)')
     return checkpoint
-
-
-def allow_mmengine_checkpoints() -> None:
-    """Make mmengine load local checkpoints with ``weights_only=False``.
-
-    Safe to call more than once.
-    """
-    CheckpointLoader.register_scheme(
-        prefixes='', loader=load_from_local, force=True)

@@ -4,16 +4,15 @@
 mmengine's ``load_checkpoint`` (what ``init_model``, ``MMPoseInferencer``
 and ``tools/test.py`` use) loads non-strictly: weights of the wrong shape
 or for layers the model lacks are skipped with a log line, and the model
-runs with random weights there. For inference and evaluation that is never
-wanted, so :func:`check_checkpoint_matches` turns it into an error that
-says what differs (keypoint count, number of stacks, width).
+runs with random weights there. For inference, evaluation and export that
+is never wanted, so :func:`check_checkpoint_matches` turns it into an error
+that says what differs (keypoint count, number of stacks, width).
 """
 from typing import Dict, List
 
-from mmengine.runner.checkpoint import _load_checkpoint
 from torch import nn
 
-from .checkpoint import CheckpointError
+from .checkpoint import CheckpointError, load_checkpoint_file
 
 
 def _state_dict(checkpoint: dict) -> dict:
@@ -42,23 +41,26 @@ def _hints(shape_mismatch: List[str], missing: List[str],
     return hints
 
 
-def check_checkpoint_matches(model: nn.Module, filename: str) -> Dict:
-    """Load ``filename`` (a trusted file) and check that its state dict
-    fits ``model`` exactly: same keys, same shapes.
+def check_checkpoint_matches(model: nn.Module, filename: str,
+                             trust: bool = False) -> Dict:
+    """Load ``filename`` safely (:func:`load_checkpoint_file`) and check
+    that its state dict fits ``model`` exactly: same keys, same shapes.
 
     Args:
         model (nn.Module): The model the checkpoint is for.
         filename (str): Checkpoint path.
+        trust (bool): Unpickle fully (can run code). Defaults to ``False``.
 
     Returns:
         dict: The loaded checkpoint (to load it without reading it twice).
 
     Raises:
         FileNotFoundError: No such file.
-        CheckpointError: Unreadable / not a checkpoint (from the loader), or
-            made for another model; the message lists the differences.
+        CheckpointError: Unreadable / not a checkpoint / refused by the safe
+            loader, or made for another model; the message lists the
+            differences.
     """
-    checkpoint = _load_checkpoint(filename, map_location='cpu')
+    checkpoint = load_checkpoint_file(filename, 'cpu', trust)
     state_dict = _state_dict(checkpoint)
     model_sd = model.state_dict()
     missing = sorted(set(model_sd) - set(state_dict))
@@ -82,3 +84,16 @@ def check_checkpoint_matches(model: nn.Module, filename: str) -> Dict:
                          ', '.join(keys[:3]))
     lines.append('  use the config the checkpoint was trained with')
     raise CheckpointError('\n'.join(lines))
+
+
+def load_checkpoint_strictly(model: nn.Module, filename: str,
+                             trust: bool = False) -> Dict:
+    """Load a checkpoint into ``model``: safely, and only if it fits
+    exactly (:func:`check_checkpoint_matches`).
+
+    Returns:
+        dict: The loaded checkpoint (its ``meta`` for the caller).
+    """
+    checkpoint = check_checkpoint_matches(model, filename, trust)
+    model.load_state_dict(_state_dict(checkpoint), strict=True)
+    return checkpoint

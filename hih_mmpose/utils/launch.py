@@ -3,10 +3,17 @@
 import argparse
 import os
 import os.path as osp
+import pickle
+from typing import Callable, Optional, TypeVar
 
 import torch
 import torch.distributed as dist
 from mmengine.config import Config, DictAction
+
+from .checkpoint import (CheckpointError, check_checkpoint_safe,
+                         checkpoint_loading)
+
+T = TypeVar('T')
 
 
 def prepare_cpu_distributed(cfg: Config, launcher: str) -> None:
@@ -66,6 +73,41 @@ def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
         '--check-images',
         action='store_true',
         help='also decode every image in the data check (slow)')
+    parser.add_argument(
+        '--trust-checkpoint',
+        action='store_true',
+        help='load checkpoints with full unpickling, which can run code: '
+        'only for a file you trust that the safe loader refuses')
+
+
+def run_with_checkpoints(step: Callable[[], T],
+                         checkpoint: Optional[str] = None,
+                         trust: bool = False) -> T:
+    """Run ``step`` (``runner.train`` / ``runner.test``) with the safe
+    checkpoint loading of :func:`checkpoint_loading`.
+
+    Args:
+        step (Callable): What to run.
+        checkpoint (str, optional): The checkpoint the run will load
+            (``load_from``), checked first so that a refused file stops the
+            run before anything else happens.
+        trust (bool): Unpickle fully (``--trust-checkpoint``).
+
+    Raises:
+        CheckpointError: A checkpoint refused by the safe loader (also one
+            the run finds itself, e.g. ``--resume`` without a path).
+    """
+    if checkpoint is not None and not trust:
+        check_checkpoint_safe(checkpoint)
+    with checkpoint_loading(trust):
+        try:
+            return step()
+        except pickle.UnpicklingError as error:
+            raise CheckpointError(
+                'a checkpoint of the run was refused by the safe loader: '
+                f'{str(error).splitlines()[0][:300]}; if you trust it, '
+                'pass --trust-checkpoint (full unpickling can run '
+                'code)') from None
 
 
 def merge_runner_arguments(cfg: Config, args: argparse.Namespace) -> None:

@@ -111,3 +111,38 @@ def test_empty_image_and_malformed_boxes(tiny_hih):
             landmarker(image, bboxes=bboxes)
     # a single box as a flat list is fine
     assert len(landmarker(image, bboxes=[10, 10, 90, 90])) == 1
+
+
+@pytest.mark.parametrize('kwargs, error, message', [
+    (dict(bbox_thr=float('nan')), ValueError, 'bbox_thr must be finite'),
+    (dict(bbox_thr=1.5), ValueError, r'bbox_thr must be in \[0, 1\], got 1.5'),
+    (dict(bbox_thr='0.3'), TypeError, "bbox_thr must be a number, got '0.3'"),
+    (dict(calib_images=0), ValueError, 'calib_images must be >= 1, got 0'),
+    (dict(calib_images=2.5), TypeError, 'calib_images must be an integer'),
+])
+def test_landmarker_options_are_checked(tiny_hih, kwargs, error, message):
+    config, checkpoint = tiny_hih
+    with pytest.raises(error, match=message):
+        FaceLandmarker(config, checkpoint, **kwargs)
+
+
+def test_tracker_options_are_checked(tiny_hih):
+    from hih_mmpose.apis import FaceTracker
+    config, checkpoint = tiny_hih
+    landmarker = FaceLandmarker(config, checkpoint, detector='whole_image')
+    for kwargs, message in ((dict(min_score=float('nan')), 'min_score'),
+                            (dict(min_score=-1), 'min_score must be >= 0'),
+                            (dict(match_iou=2.), r'match_iou must be in'),
+                            (dict(redetect_every=0), 'redetect_every'),
+                            (dict(fps=0), 'fps must be >=')):
+        with pytest.raises(ValueError, match=message):
+            FaceTracker(landmarker, **kwargs)
+
+
+def test_boxes_of_the_wrong_type_are_named(tiny_hih):
+    config, checkpoint = tiny_hih
+    landmarker = FaceLandmarker(config, checkpoint)
+    with pytest.raises(TypeError, match=r"bboxes must be numbers.*'left'"):
+        landmarker(PHOTO, bboxes=[['left', 'top', 'right', 'bottom']])
+    with pytest.raises(ValueError, match=r'\(N, 4\) rows.*shape \(3,\)'):
+        landmarker(PHOTO, bboxes=[1, 2, 3])

@@ -11,6 +11,7 @@ import pytest
 
 from mmpose.apis import MMPoseInferencer
 from hih_mmpose.apis import FaceLandmarker, load_image
+from hih_mmpose.utils import checkpoint_loading
 
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
 HAAR = osp.join(REPO, 'configs', 'detectors', 'haar_face.py')
@@ -37,9 +38,10 @@ def inside_crop(points, box, padding=1.25) -> bool:
 
 def test_inferencer_with_offline_face_detector(tiny_hih, tmp_path):
     config, checkpoint = tiny_hih
-    inferencer = MMPoseInferencer(
-        pose2d=config, pose2d_weights=checkpoint, det_model=HAAR,
-        det_cat_ids=[0], device='cpu')
+    with checkpoint_loading():  # what the README shows
+        inferencer = MMPoseInferencer(
+            pose2d=config, pose2d_weights=checkpoint, det_model=HAAR,
+            det_cat_ids=[0], device='cpu')
     result = next(inferencer(PHOTO, out_dir=str(tmp_path)))
     faces = result['predictions'][0]
     assert len(faces) == 1
@@ -52,8 +54,9 @@ def test_inferencer_with_offline_face_detector(tiny_hih, tmp_path):
         assert len(json.load(f)[0]['keypoints']) == 98
     assert (tmp_path / 'visualizations' / 'grace_hopper.jpg').is_file()
 
-    whole = MMPoseInferencer(pose2d=config, pose2d_weights=checkpoint,
-                             det_model='whole_image', device='cpu')
+    with checkpoint_loading():
+        whole = MMPoseInferencer(pose2d=config, pose2d_weights=checkpoint,
+                                 det_model='whole_image', device='cpu')
     faces = next(whole(PHOTO))['predictions'][0]
     np.testing.assert_allclose(faces[0]['bbox'][0], [0, 0, 512, 600])
 

@@ -38,3 +38,30 @@ def test_weightless_configs_find_the_face(name):
     x1, y1, x2, y2 = instances.bboxes[0].tolist()
     assert x1 < 270 < x2 and y1 < 195 < y2  # between the eyes
     assert 0.5 < instances.scores[0] <= 1
+
+
+@pytest.mark.parametrize('name', ['haar_face.py', 'blazeface.py',
+                                  'yolox-s_face.py', 'rtmdet-s_face.py'])
+def test_mmdet_init_detector_builds_every_config(name):
+    """mmdet's own entry point (what mmpose's
+    demo/topdown_demo_with_mmdet.py calls, then ``inference_detector`` on
+    the pipeline ``adapt_mmdet_pipeline`` makes) builds each config; the
+    weightless detectors find the face without weights."""
+    from mmdet.apis import inference_detector, init_detector
+
+    from mmpose.utils import adapt_mmdet_pipeline
+    detector = init_detector(osp.join(DETECTORS, name), None, device='cpu')
+    detector.cfg = adapt_mmdet_pipeline(detector.cfg)
+    instances = inference_detector(detector, PHOTO).pred_instances
+    assert instances.bboxes.shape[1] == 4
+    if name in ('haar_face.py', 'blazeface.py'):
+        assert len(instances) == 1 and (instances.labels == 0).all()
+        x1, y1, x2, y2 = instances.bboxes[0].tolist()
+        assert x1 < 270 < x2 and y1 < 195 < y2
+
+
+def test_weightless_detectors_have_no_backbone():
+    from mmdet.registry import MODELS
+    with pytest.raises(ValueError, match='has no backbone'):
+        MODELS.build(dict(type='HaarCascadeFaceDetector',
+                          backbone=dict(type='ResNet', depth=50)))

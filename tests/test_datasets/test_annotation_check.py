@@ -225,3 +225,22 @@ def test_run_config_check_uses_the_metainfo(dataset, capsys):
         check_run_datasets(cfg)
     with pytest.raises(AnnotationError, match='expected 98'):
         check_dataset_config(cfg.test_dataloader.dataset)
+
+
+def test_zero_normalising_distance(dataset):
+    """A face whose outer eye corners coincide passes every other check but
+    has no defined NME: the run's data check names it (WFLW's inter-ocular
+    landmarks 60 and 72, from the dataset's metainfo)."""
+    root, content, write = dataset
+    keypoints = content['annotations'][2]['keypoints']
+    keypoints[72 * 3:72 * 3 + 2] = keypoints[60 * 3:60 * 3 + 2]
+    cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'hih_wflw.py'))
+    cfg.test_dataloader.dataset.update(data_root=str(root),
+                                       ann_file=write(content),
+                                       data_prefix=dict(img='images/'))
+    with pytest.raises(AnnotationError,
+                       match=r'annotation id 2 .* normalising distance of 0:'
+                       r' the centres of landmarks \[60\] and \[72\]'):
+        check_dataset_config(cfg.test_dataloader.dataset)
+    # without the dataset's landmark groups it is not checked
+    assert check(root, write(content))['annotations'] == 4

@@ -259,3 +259,65 @@ def test_cofw_converter_scipy_and_hdf5(tmp_path):
     (tmp_path / 'list.mat').write_text('0001.jpg 1 2 3\n')  # not a .mat
     with pytest.raises(ValueError, match=r'list\.mat is not a MATLAB \.mat'):
         convert_cofw(str(tmp_path / 'list.mat'), 'test', str(tmp_path))
+
+
+def test_cofw_float_images_are_scaled(tmp_path):
+    """COFW .mat files holding float images in [0, 1] (as MATLAB's
+    im2double writes them) convert to the same PNGs as uint8 ones, not to
+    black images; values outside [0, 255] are an error."""
+    rng = np.random.default_rng(3)
+    images, phis = cofw_arrays(rng)
+    as_float = np.empty_like(images)
+    for index, image in enumerate(images.ravel()):
+        as_float[0, index] = image.astype(np.float64) / 255
+    for name, data in (('uint8', images), ('float', as_float)):
+        savemat(str(tmp_path / f'{name}.mat'),
+                dict(IsT=data, phisT=phis, bboxesT=np.ones((2, 4))))
+        convert_cofw(str(tmp_path / f'{name}.mat'), 'test',
+                     str(tmp_path / name))
+    for file_name in ('000001.png', '000002.png'):
+        reference = cv2.imread(
+            str(tmp_path / 'uint8' / 'images' / 'test' / file_name))
+        converted = cv2.imread(
+            str(tmp_path / 'float' / 'images' / 'test' / file_name))
+        assert reference.max() > 0
+        np.testing.assert_array_equal(converted, reference)
+    bad = np.empty_like(images)
+    for index, image in enumerate(images.ravel()):
+        bad[0, index] = image.astype(np.float64) * 4  # up to 1020
+    savemat(str(tmp_path / 'bad.mat'),
+            dict(IsT=bad, phisT=phis, bboxesT=np.ones((2, 4))))
+    with pytest.raises(ValueError, match=r'image 1: pixel values in \[0, '):
+        convert_cofw(str(tmp_path / 'bad.mat'), 'test', str(tmp_path / 'b'))
+
+
+def test_300w_extensions_in_any_case(tmp_path):
+    """.PTS files and .JPG / .PNG images (as some copies of the release
+    have them) are found like lower-case ones."""
+    rng = np.random.default_rng(4)
+    points = rng.uniform(5, 95, (68, 2))
+    write_pts(str(tmp_path / 'ibug' / 'img_1.PTS'), points)
+    write_image(str(tmp_path / 'ibug' / 'img_1.JPG'))
+    write_pts(str(tmp_path / 'ibug' / 'img_2.pts'), points)
+    write_image(str(tmp_path / 'ibug' / 'img_2.PNG'))
+    written = convert_300w(str(tmp_path), str(tmp_path / 'ann'),
+                           ['valid_challenge'])
+    with open(written['valid_challenge']) as f:
+        names = [image['file_name'] for image in json.load(f)['images']]
+    assert names == ['ibug/img_1.JPG', 'ibug/img_2.PNG']
+    os.remove(tmp_path / 'ibug' / 'img_2.PNG')
+    with pytest.raises(FileNotFoundError, match=r'no image beside .*img_2'):
+        convert_300w(str(tmp_path), str(tmp_path / 'ann'),
+                     ['valid_challenge'])
+
+
+def test_converters_refuse_huge_images(tmp_path, png_header):
+    """An image whose header announces more pixels than the limit stops
+    the converter (training would decode it) with its size."""
+    points = np.random.default_rng(5).uniform(5, 95, (68, 2))
+    write_pts(str(tmp_path / 'ibug' / 'img_1.pts'), points)
+    png_header(str(tmp_path / 'ibug' / 'img_1.png'), 30000, 30000)
+    with pytest.raises(ValueError, match='30000 x 30000 = 900,000,000'):
+        convert_300w(str(tmp_path), str(tmp_path / 'ann'),
+                     ['valid_challenge'])
+    assert not list(tmp_path.glob('ann/*.json'))

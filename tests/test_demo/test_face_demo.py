@@ -33,8 +33,8 @@ def test_folder_with_a_bad_file(tiny_hih, tmp_path):
     out = tmp_path / 'out'
     result = run_demo(str(folder), tiny_hih, '--out-dir', str(out))
     assert result.returncode == 0, result.stderr[-3000:]
-    assert 'skipping unreadable image c.jpg' in result.stdout + result.stderr
-    with open(out / 'predictions.json') as f:
+    assert 'skipping image c.jpg' in result.stdout + result.stderr
+    with open(out / 'photos_predictions.json') as f:
         predictions = json.load(f)
     assert set(predictions) == {'a.jpg', 'b.png'}
     assert len(predictions['a.jpg']) == 1  # the face in the photo
@@ -58,14 +58,14 @@ def test_video_with_smoothing(tiny_hih, tmp_path, smoothing):
     out = tmp_path / 'out'
     result = run_demo(video, tiny_hih, '--out-dir', str(out), *smoothing)
     assert result.returncode == 0, result.stderr[-3000:]
-    with open(out / 'predictions.json') as f:
+    with open(out / 'clip_predictions.json') as f:
         predictions = json.load(f)
     assert len(predictions) == 4
     assert all(len(faces) == 1 for faces in predictions.values())
     # tracking mode: one face, one id over the frames
     ids = {faces[0].get('track_id') for faces in predictions.values()}
     assert ids == ({None} if '--no-tracking' in smoothing else {0})
-    assert (out / 'video.mp4').stat().st_size > 0
+    assert (out / 'clip_landmarks.mp4').stat().st_size > 0
     missing = run_demo(str(tmp_path / 'none.mp4'), tiny_hih)
     assert missing.returncode != 0
     assert 'cannot open video or webcam' in missing.stderr
@@ -92,7 +92,7 @@ def test_video_that_ends_early(tiny_hih, tmp_path):
     result = run_demo(str(video), tiny_hih, '--out-dir', str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'the video ended after 3 of the 5 frames' in result.stderr
-    with open(out / 'predictions.json') as f:
+    with open(out / 'short_predictions.json') as f:
         assert len(json.load(f)) == 3
 
 
@@ -127,7 +127,7 @@ def test_interrupted_run_keeps_its_predictions(tiny_hih, tmp_path,
     spec.loader.exec_module(demo)
     image = cv2.imread(PHOTO)
 
-    def frames(source):
+    def frames(source, max_pixels=None):
         def stream():
             yield 'a.jpg', image
             yield 'b.jpg', image
@@ -143,19 +143,19 @@ def test_interrupted_run_keeps_its_predictions(tiny_hih, tmp_path,
         checkpoint, '--out-dir', str(out), '--detector', 'whole_image'
     ])
     demo.main()
-    predictions = json.loads((out / 'predictions.json').read_text())
+    predictions = json.loads((out / 'photos_predictions.json').read_text())
     assert sorted(predictions) == ['a.jpg', 'b.jpg']
 
 
-def test_out_dir_never_replaces_an_input_video(tiny_hih, tmp_path):
-    """A video named like an output (video.mp4) in --out-dir is refused
-    before anything is written."""
-    video = tmp_path / 'video.mp4'
-    video.write_bytes(b'not decoded: refused before opening')
-    result = run_demo(str(video), tiny_hih, '--out-dir', str(tmp_path))
-    assert result.returncode != 0
-    assert 'would write over the input' in result.stderr
-    assert video.read_bytes() == b'not decoded: refused before opening'
+def test_out_dir_never_replaces_an_input_video(tmp_path):
+    """Outputs are named after the input with a suffix, so a video in
+    --out-dir, even one named like an earlier output, is never among the
+    files a run writes."""
+    demo = load_demo()
+    for name in ('clip.mp4', 'clip_landmarks.mp4', 'clip_predictions.json'):
+        video = str(tmp_path / name)
+        assert video not in demo.output_files(video, str(tmp_path))
+        demo.check_out_dir(video, str(tmp_path))
 
 
 def load_demo():
@@ -181,3 +181,60 @@ def test_smoothing_options():
         demo.smoothing(1.5, None)
     with pytest.raises(ValueError, match='min_cutoff'):
         demo.smoothing(0., (0., 0.1))
+
+
+def test_second_run_never_replaces_the_first(tiny_hih, tmp_path):
+    """Two videos into one --out-dir keep both results (outputs are named
+    after the input); the same input again is refused without
+    --overwrite, and nothing of the first run changes."""
+    photo = cv2.resize(cv2.imread(PHOTO), (256, 300))
+    for name in ('a', 'b'):
+        writer = cv2.VideoWriter(str(tmp_path / f'{name}.avi'),
+                                 cv2.VideoWriter_fourcc(*'MJPG'), 10,
+                                 photo.shape[1::-1])
+        for _ in range(2):
+            writer.write(photo)
+        writer.release()
+    out = tmp_path / 'out'
+    for name in ('a', 'b'):
+        result = run_demo(str(tmp_path / f'{name}.avi'), tiny_hih,
+                          '--out-dir', str(out), '--detector', 'whole_image')
+        assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(p.name for p in out.iterdir()) == [
+        'a_landmarks.mp4', 'a_predictions.json', 'b_landmarks.mp4',
+        'b_predictions.json'
+    ]
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    again = run_demo(str(tmp_path / 'a.avi'), tiny_hih, '--out-dir',
+                     str(out), '--detector', 'whole_image')
+    assert again.returncode != 0
+    assert 'output file(s) of an earlier run exist' in again.stderr
+    assert '--overwrite' in again.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    forced = run_demo(str(tmp_path / 'a.avi'), tiny_hih, '--out-dir',
+                      str(out), '--detector', 'whole_image', '--overwrite')
+    assert forced.returncode == 0, forced.stderr[-3000:]
+
+
+def test_image_without_extension_and_upper_case(tiny_hih, tmp_path):
+    """An image is recognised by its header when its name has no (known)
+    extension, and upper-case extensions are images too."""
+    shutil.copy(PHOTO, tmp_path / 'photo')
+    shutil.copy(PHOTO, tmp_path / 'PHOTO.JPG')
+    for name in ('photo', 'PHOTO.JPG'):
+        out = tmp_path / f'out_{name}'
+        result = run_demo(str(tmp_path / name), tiny_hih, '--out-dir',
+                          str(out), '--detector', 'whole_image')
+        assert result.returncode == 0, result.stderr[-3000:]
+        stem = name.split('.')[0]
+        predictions = json.loads(
+            (out / f'{stem}_predictions.json').read_text())
+        assert len(predictions[name]) == 1
+        drawn = name if name.endswith('.JPG') else name + '.png'
+        assert (out / drawn).is_file()
+
+
+def test_numeric_options_are_checked(tiny_hih):
+    result = run_demo(PHOTO, tiny_hih, '--kpt-thr', 'nan')
+    assert result.returncode != 0
+    assert '--kpt-thr must be finite, got nan' in result.stderr

@@ -131,6 +131,23 @@ class TestFaceAlignmentMetric(TestCase):
             self.evaluate(
                 METRICS.build(dict(type='FaceAlignmentMetric')), [invisible])
 
+    def test_face_with_zero_eye_distance_is_named(self):
+        """Coinciding outer eye corners (inter-ocular distance 0, an
+        annotation error) leave the face out with a warning that says so,
+        not "no visible keypoint"."""
+        degenerate = data_sample(*wflw_face(5., eye_distance=0.),
+                                 img_path='same_corners.jpg')
+        metric = METRICS.build(dict(type='FaceAlignmentMetric'))
+        module = 'hih_mmpose.evaluation.metrics.face_alignment_metric'
+        with mock.patch(f'{module}.print_log', wraps=print_log) as logged:
+            results = self.evaluate(metric, self.samples + [degenerate])
+        messages = [call.args[0] for call in logged.call_args_list]
+        self.assertTrue(any(
+            '1 of 5 faces have a normalising distance (inter_ocular) of 0'
+            in m for m in messages), messages)
+        self.assertFalse(any('no visible keypoint' in m for m in messages))
+        self.assertAlmostEqual(results['NME'], 0.075, places=9)
+
     def test_subsets_and_ced_files(self):
         tmp = self.enterContext_tmpdir()
         # subset file in COCO layout holding faces 1 and 3

@@ -14,9 +14,10 @@ import uuid
 import numpy as np
 
 import pytest
-import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
+
+from hih_mmpose.utils import load_checkpoint_file
 
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
 CONFIG = osp.join(REPO, 'configs', 'hih_synthetic.py')
@@ -90,14 +91,14 @@ def trained(tmp_path_factory, synthetic_root):
 
 def test_train_then_resume(trained):
     work_dir, options = trained
-    first = torch.load(osp.join(work_dir, 'epoch_1.pth'), weights_only=False)
+    first = load_checkpoint_file(osp.join(work_dir, 'epoch_1.pth'))
     iters_per_epoch = first['meta']['iter']
     assert first['meta']['epoch'] == 1 and iters_per_epoch == 4
     log = run_tool([sys.executable, 'tools/train.py', CONFIG, '--work-dir',
                     work_dir, '--resume',
                     *cli({**options, 'train_cfg.max_epochs': 2})])
     assert 'resumed epoch: 1, iter: 4' in log
-    second = torch.load(osp.join(work_dir, 'epoch_2.pth'), weights_only=False)
+    second = load_checkpoint_file(osp.join(work_dir, 'epoch_2.pth'))
     assert second['meta']['epoch'] == 2
     assert second['meta']['iter'] == 2 * iters_per_epoch
 
@@ -127,8 +128,7 @@ def test_two_process_distributed_training(tmp_path, synthetic_root):
               'train_cfg.max_epochs': 1})
     ], timeout=400)
     assert 'Distributed training: True' in log
-    checkpoint = torch.load(osp.join(str(tmp_path), 'epoch_1.pth'),
-                            weights_only=False)
+    checkpoint = load_checkpoint_file(osp.join(str(tmp_path), 'epoch_1.pth'))
     assert checkpoint['meta']['iter'] == 4
     assert glob.glob(osp.join(str(tmp_path), '*', '*.log'))
 
@@ -184,12 +184,12 @@ def test_sigkill_then_resume(tmp_path, synthetic_root):
     assert process.returncode == -signal.SIGKILL, 'finished before the kill'
     with open(marker) as f:
         saved = f.read().strip()
-    saved_epoch = torch.load(saved, weights_only=False)['meta']['epoch']
+    saved_epoch = load_checkpoint_file(saved)['meta']['epoch']
     assert saved_epoch < 4
 
     log = run_tool(args + ['--resume'])
     assert f'resumed epoch: {saved_epoch}, iter: {4 * saved_epoch}' in log
-    final = torch.load(osp.join(work_dir, 'epoch_4.pth'), weights_only=False)
+    final = load_checkpoint_file(osp.join(work_dir, 'epoch_4.pth'))
     assert final['meta']['epoch'] == 4 and final['meta']['iter'] == 16
 
 
@@ -256,3 +256,22 @@ def test_test_tool_never_overwrites_its_inputs(trained, tmp_path):
         assert message in log
     with open(checkpoint, 'rb') as f:
         assert f.read() == before
+
+
+def test_tools_name_the_mistake(tiny_hih, trained, tmp_path):
+    """export_onnx.py with the checkpoint of another config is refused
+    (it used to export a mostly random network and exit 0), and output
+    extensions are matched in any case."""
+    config, checkpoint = tiny_hih
+    out = tmp_path / 'wflw.onnx'
+    log = run_tool([sys.executable, 'tools/deployment/export_onnx.py',
+                    'configs/hih_wflw.py', checkpoint, str(out)], ok=False)
+    assert 'made for another model' in log
+    assert not out.exists()
+    work_dir, options = trained
+    metrics = tmp_path / 'METRICS.JSON'
+    run_tool([sys.executable, 'tools/test.py', CONFIG,
+              osp.join(work_dir, 'epoch_1.pth'), '--work-dir', str(tmp_path),
+              '--out', str(metrics), *cli(options)])
+    assert set(json.loads(metrics.read_text())) == {'NME', 'FR@0.1',
+                                                     'AUC@0.1'}

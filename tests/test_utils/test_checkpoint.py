@@ -1,71 +1,247 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
+"""Checkpoints load without running code: a file whose unpickling would
+run a payload is refused by every loading path before anything runs, and
+every checkpoint our tools write, the converted published checkpoint and
+an mmpose checkpoint load without the opt-in."""
 import os.path as osp
 import pickle
+import subprocess
+import sys
 import uuid
 
 import pytest
 import torch
 from mmengine.config import Config
 from mmengine.runner import Runner, load_checkpoint
-from mmengine.runner.checkpoint import _load_checkpoint
 
+from hih_mmpose.apis import FaceLandmarker
+from hih_mmpose.evaluation.analysis import load_hih_checkpoint
+from hih_mmpose.utils import (SAFE_GLOBALS, CheckpointError,
+                              checkpoint_loading, load_checkpoint_file,
+                              unsafe_globals)
 from mmpose.registry import MODELS
 
-CONFIG = osp.abspath(
-    osp.join(osp.dirname(__file__), '..', '..', 'configs', 'hih_wflw.py'))
+REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
+PAYLOAD_GLOBAL = 'io.open'
 
 
-def tiny_runner_cfg(work_dir: str, data_root: str, ann_file: str) -> Config:
-    """configs/hih_wflw.py with a narrow 1-stack model, 1 epoch of the tiny
-    dataset, validation and checkpointing."""
-    cfg = Config.fromfile(CONFIG)
-    cfg.model.backbone.update(num_stacks=1, channels=16, depth=2)
-    cfg.model.head.update(in_channels=16, num_stages=1, decimal_channels=16)
-    cfg.model.test_cfg = dict(flip_test=False)
-    for loader in (cfg.train_dataloader, cfg.val_dataloader):
-        loader.update(batch_size=2, num_workers=0, persistent_workers=False)
-        loader.dataset.update(data_root=data_root, ann_file=ann_file)
-    cfg.test_dataloader = cfg.val_dataloader
-    cfg.train_cfg = dict(by_epoch=True, max_epochs=1, val_interval=1)
-    cfg.param_scheduler = []
-    cfg.default_hooks.logger.interval = 1
-    cfg.work_dir = work_dir
-    cfg.experiment_name = uuid.uuid4().hex
-    cfg.randomness = dict(seed=0)
-    return cfg
+class WritesAFile:
+    """Unpickling this calls ``open(path, 'w')``: it creates a file, the
+    harmless stand-in for any code a hostile checkpoint runs."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, 'w'))
 
 
-def test_runner_checkpoints_load_with_weights_only_default(
-        tmp_path, wflw_like_root, monkeypatch):
-    """A Runner checkpoint (message hub, numpy dataset meta) loads with
-    torch's default ``weights_only=True`` and no environment variable."""
-    monkeypatch.delenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', raising=False)
-    monkeypatch.delenv('TORCH_FORCE_WEIGHTS_ONLY_LOAD', raising=False)
-    cfg = tiny_runner_cfg(str(tmp_path), *wflw_like_root)
-    runner = Runner.from_cfg(cfg)
-    runner.train()
-    checkpoint = osp.join(str(tmp_path), 'epoch_1.pth')
-    assert osp.isfile(checkpoint)
-    # the file holds objects that torch's default weights_only load rejects
-    unsafe = torch.serialization.get_unsafe_globals_in_checkpoint(checkpoint)
-    assert any('HistoryBuffer' in name for name in unsafe), unsafe
+@pytest.fixture
+def hostile(tiny_hih, tmp_path):
+    """(config, hostile checkpoint, marker): the tiny model's real weights
+    (so that every model check passes) and a payload in its meta; the
+    marker file exists only if the payload ran."""
+    config, checkpoint = tiny_hih
+    marker = tmp_path / 'payload_ran'
+    loaded = load_checkpoint_file(checkpoint)
+    loaded['meta']['note'] = WritesAFile(str(marker))
+    path = tmp_path / 'hostile.pth'
+    torch.save(loaded, path)
+    assert not marker.exists()
+    return config, str(path), marker
+
+
+def run_tool(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_the_payload_is_real(hostile):
+    """Full unpickling (the opt-in) does run it: what the tests below
+    refuse is a real threat."""
+    _, path, marker = hostile
+    assert unsafe_globals(path) == [PAYLOAD_GLOBAL]
+    load_checkpoint_file(path, trust=True)
+    assert marker.exists()
+
+
+def test_refused_by_the_library_paths(hostile):
+    config, path, marker = hostile
+    message = f'could run code when loaded: {PAYLOAD_GLOBAL}.*' \
+        'trust_checkpoint=True'
+    with pytest.raises(CheckpointError, match=message):
+        load_checkpoint_file(path)
+    with pytest.raises(CheckpointError, match=PAYLOAD_GLOBAL):
+        FaceLandmarker(config, path, detector='whole_image')
+    with pytest.raises(CheckpointError, match=PAYLOAD_GLOBAL):
+        load_hih_checkpoint(Config.fromfile(config), path)
+    # an mmdet detector's weights
+    with pytest.raises(CheckpointError, match=PAYLOAD_GLOBAL):
+        FaceLandmarker(config, random_weights=True,
+                       detector='configs/detectors/yolox-s_face.py',
+                       detector_weights=path)
+    # mmengine's and mmpose's own loaders after `import hih_mmpose`: torch's
+    # default weights-only unpickler, with or without our allow-list
+    model = MODELS.build(Config.fromfile(config).model)
     with pytest.raises(pickle.UnpicklingError, match='Weights only'):
-        torch.load(checkpoint, map_location='cpu')
+        load_checkpoint(model, path)
+    from mmpose.apis import MMPoseInferencer
+    with checkpoint_loading(), pytest.raises(pickle.UnpicklingError,
+                                             match='io.open'):
+        MMPoseInferencer(pose2d=config, pose2d_weights=path,
+                         det_model='whole_image', device='cpu')
+    assert not marker.exists()
 
-    # mmengine's own loading path reads it
-    loaded = _load_checkpoint(checkpoint, map_location='cpu')
-    assert loaded['meta']['dataset_meta']['dataset_name'] == 'wflw'
-    model = MODELS.build(cfg.model)
-    load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
+
+@pytest.mark.parametrize('tool', ['test', 'resume', 'load_from', 'export',
+                                  'convert', 'ablation'])
+def test_refused_by_the_tools(hostile, tmp_path, tool):
+    config, path, marker = hostile
+    commands = dict(
+        test=['tools/test.py', config, path, '--work-dir', str(tmp_path)],
+        resume=['tools/train.py', config, '--resume', path, '--work-dir',
+                str(tmp_path)],
+        load_from=['tools/train.py', config, '--work-dir', str(tmp_path),
+                   '--cfg-options', f'load_from={path}'],
+        export=['tools/deployment/export_onnx.py', config, path,
+                str(tmp_path / 'out.onnx')],
+        convert=['tools/model_converters/convert_official_checkpoint.py',
+                 path, str(tmp_path / 'out.pth')],
+        ablation=['tools/analysis_tools/decoder_ablation.py', config, path])
+    result = run_tool(*commands[tool])
+    assert result.returncode != 0
+    assert PAYLOAD_GLOBAL in result.stderr, result.stderr[-2000:]
+    assert 'trust' in result.stderr
+    assert not marker.exists()
+    assert not (tmp_path / 'out.onnx').exists()
+    assert not (tmp_path / 'out.pth').exists()
+
+
+def test_legacy_format_is_refused_too(tiny_hih, tmp_path):
+    """A pre-zip (torch < 1.6) file cannot be scanned first; torch's
+    weights-only unpickler refuses it while reading."""
+    _, checkpoint = tiny_hih
+    marker = tmp_path / 'payload_ran'
+    loaded = load_checkpoint_file(checkpoint)
+    loaded['meta']['note'] = WritesAFile(str(marker))
+    path = tmp_path / 'legacy.pth'
+    torch.save(loaded, path, _use_new_zipfile_serialization=False)
+    with pytest.raises(CheckpointError, match='refused by the safe loader'):
+        load_checkpoint_file(str(path))
+    assert not marker.exists()
+
+
+def test_our_checkpoints_load_without_the_opt_in(tiny_hih, monkeypatch):
+    """A Runner checkpoint holds numpy arrays and mmengine's HistoryBuffer
+    (which torch's defaults refuse); the allow-list takes them, in our
+    loader and around mmpose's own entry points."""
+    monkeypatch.delenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', raising=False)
+    config, checkpoint = tiny_hih
+    names = torch.serialization.get_unsafe_globals_in_checkpoint(checkpoint)
+    assert any('HistoryBuffer' in name for name in names), names
+    with pytest.raises(pickle.UnpicklingError, match='Weights only'):
+        torch.load(checkpoint, map_location='cpu')  # torch's defaults
+    assert unsafe_globals(checkpoint) == []
+    loaded = load_checkpoint_file(checkpoint)
+    assert loaded['meta']['dataset_meta']['num_keypoints'] == 98
+    from mmpose.apis import MMPoseInferencer, init_model
+    with checkpoint_loading():
+        model = init_model(config, checkpoint, device='cpu')
+        MMPoseInferencer(pose2d=config, pose2d_weights=checkpoint,
+                         det_model='whole_image', device='cpu')
     for name, value in model.state_dict().items():
         torch.testing.assert_close(value, loaded['state_dict'][name])
 
-    cfg.load_from = checkpoint
-    cfg.resume = True
-    cfg.train_cfg.max_epochs = 2
-    cfg.work_dir = str(tmp_path / 'resumed')
+
+def test_mmpose_checkpoint_loads(tmp_path, synthetic_root):
+    """An mmpose model (heatmap head, no HIH part) trained by the Runner
+    and published as mmpose's tools/misc/publish_model.py does (optimizer
+    and message hub dropped, dataset_meta kept)."""
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs', 'baseline_heatmap_dark_synthetic.py'))
+    cfg.model.backbone.update(num_stacks=1, channels=16)
+    cfg.model.neck.select_index = (0, )
+    cfg.model.head.num_stages = 1
+    cfg.train_dataloader.update(batch_size=8, num_workers=0,
+                                persistent_workers=False)
+    cfg.train_dataloader.dataset.data_root = synthetic_root
+    cfg.train_cfg = dict(by_epoch=True, max_epochs=1)
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    cfg.test_cfg = cfg.test_dataloader = cfg.test_evaluator = None
+    cfg.param_scheduler = []
+    cfg.work_dir = str(tmp_path)
     cfg.experiment_name = uuid.uuid4().hex
-    resumed = Runner.from_cfg(cfg)
-    resumed.train()
-    assert resumed.epoch == 2
-    assert resumed.iter == 4
+    Runner.from_cfg(cfg).train()
+    full = load_checkpoint_file(str(tmp_path / 'epoch_1.pth'))
+    published = {k: v for k, v in full.items()
+                 if k not in ('optimizer', 'message_hub')}
+    path = str(tmp_path / 'published.pth')
+    torch.save(published, path)
+    loaded = load_checkpoint_file(path)
+    assert set(loaded['meta']['dataset_meta']['flip_indices']) == set(
+        range(98))
+    model = MODELS.build(cfg.model)
+    with checkpoint_loading():
+        load_checkpoint(model, path, strict=True)
+
+
+def test_restricted_stand_ins(tmp_path):
+    """``builtins.getattr`` in a checkpoint reaches HistoryBuffer's
+    statistics methods only; a getattr chain towards anything else is
+    refused."""
+    from mmengine.logging import HistoryBuffer
+
+    class Reaches:
+        def __init__(self, owner, name):
+            self.owner, self.name = owner, name
+
+        def __reduce__(self):
+            return (getattr, (self.owner, self.name))
+
+    good = tmp_path / 'good.pth'
+    torch.save(dict(method=Reaches(HistoryBuffer, 'mean')), good)
+    assert load_checkpoint_file(str(good))['method'] is HistoryBuffer.mean
+    import numpy as np
+    for owner, name in ((HistoryBuffer, '__init_subclass__'),
+                        (np.ndarray, '__class__'),
+                        (HistoryBuffer, '_set_default_statistics')):
+        bad = tmp_path / 'bad.pth'
+        torch.save(dict(method=Reaches(owner, name)), bad)
+        with pytest.raises(CheckpointError,
+                           match='refused by the safe loader'):
+            load_checkpoint_file(str(bad))
+
+
+def test_import_changes_no_loader():
+    """`import hih_mmpose` leaves torch.load, torch's allow-list and
+    mmengine's checkpoint loaders as they were (a fresh interpreter)."""
+    code = '''
+import torch
+import mmdet.models, mmengine.runner, mmpose.apis, mmpose.models
+from mmengine.runner.checkpoint import CheckpointLoader
+before = (torch.load, dict(CheckpointLoader._schemes),
+          list(torch.serialization.get_safe_globals()))
+import hih_mmpose
+from mmpose.utils import register_all_modules
+register_all_modules()
+after = (torch.load, dict(CheckpointLoader._schemes),
+         list(torch.serialization.get_safe_globals()))
+assert before == after, 'a loader or the allow-list changed'
+from hih_mmpose.utils import SAFE_GLOBALS
+assert not any(g in after[2] for g in SAFE_GLOBALS)
+print('unchanged')
+'''
+    result = subprocess.run([sys.executable, '-c', code], cwd=REPO,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert 'unchanged' in result.stdout
+
+
+def test_allow_list_context_is_scoped():
+    """The allow-list is active inside ``checkpoint_loading`` only."""
+    before = torch.serialization.get_safe_globals()
+    with checkpoint_loading():
+        inside = torch.serialization.get_safe_globals()
+    assert all(g in inside for g in SAFE_GLOBALS)
+    assert not any(g in before for g in SAFE_GLOBALS)
+    assert set(torch.serialization.get_safe_globals()) == set(before)

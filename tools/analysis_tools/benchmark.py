@@ -23,22 +23,20 @@ Example::
 import argparse
 import json
 import os
-import os.path as osp
-import sys
 import tempfile
 from typing import Dict
 
 import torch
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from bench.common import HIH_CONFIGS  # noqa: E402
-from bench.flops import bench_flops, print_flops  # noqa: E402
-from bench.gpu import bench_gpu, print_gpu  # noqa: E402
-from bench.inference import (bench_hrnet, bench_inference,  # noqa: E402
-                             print_inference)
-from bench.onnx_runtime import bench_onnx, print_onnx  # noqa: E402
-from bench.precision import bench_precision, print_precision  # noqa: E402
-from bench.training import bench_train, print_train  # noqa: E402
+# the bench package sits beside this script, whose folder Python puts first
+# on the module search path when the script runs
+from bench.common import HIH_CONFIGS
+from bench.flops import bench_flops, print_flops
+from bench.gpu import bench_gpu, print_gpu
+from bench.inference import bench_hrnet, bench_inference, print_inference
+from bench.onnx_runtime import bench_onnx, print_onnx
+from bench.precision import bench_precision, print_precision
+from bench.training import bench_train, print_train
 
 SECTIONS = ('inference', 'precision', 'train', 'flops', 'onnx', 'gpu')
 

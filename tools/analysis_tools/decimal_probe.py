@@ -21,15 +21,13 @@ import argparse
 import json
 import os.path as osp
 import time
-from typing import Dict
 
-import numpy as np
 import torch
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner, load_checkpoint
-from mmengine.utils import ProgressBar
-from hih_mmpose.apis.decoder_ablation import keypoints_in_crop
-from mmpose.apis import init_model
+
+from hih_mmpose.evaluation.analysis import (frozen_features,
+                                            load_hih_checkpoint,
+                                            probe_accuracy)
 from mmpose.registry import MODELS
 
 
@@ -64,49 +62,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--out', help='append the result as a json line')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    parser.add_argument('--trust-checkpoint', action='store_true',
+                        help='unpickle the checkpoint fully (can run code; '
+                        'trusted files only)')
     return parser.parse_args()
-
-
-@torch.no_grad()
-def frozen_features(model: torch.nn.Module, loader_cfg: dict,
-                    max_faces: int) -> Dict[str, torch.Tensor]:
-    """Stream, last-stage heatmaps and the codec's targets of each face."""
-    codec = model.head.decoder
-    loader = Runner.build_dataloader(loader_cfg)
-    out = {k: [] for k in ('stream', 'heatmaps', 'cells', 'decimal',
-                           'weights')}
-    total = min(max_faces, len(loader.dataset))
-    bar = ProgressBar(total)
-    count = 0
-    for batch in loader:
-        data = model.data_preprocessor(batch, False)
-        feats = model.extract_feat(data['inputs'])
-        integer_heatmaps, _ = model.head.forward_stages(feats)
-        out['stream'].append(feats[-1].float())
-        out['heatmaps'].append(integer_heatmaps[-1].float())
-        for sample in data['data_samples']:
-            encoded = codec.encode(
-                keypoints_in_crop(sample),
-                np.asarray(sample.gt_instances.keypoints_visible))
-            heatmaps = torch.from_numpy(encoded['heatmaps'])
-            width = heatmaps.shape[-1]
-            index = heatmaps.flatten(1).argmax(-1)
-            out['cells'].append(torch.stack([index % width,
-                                             index // width], -1))
-            out['decimal'].append(
-                torch.from_numpy(encoded['decimal_heatmaps'][0]))
-            out['weights'].append(
-                torch.from_numpy(encoded['keypoint_weights'][0]))
-            bar.update()
-        count += len(data['data_samples'])
-        if count >= total:
-            break
-    print()
-    return {
-        key: (torch.cat(v) if key in ('stream', 'heatmaps') else
-              torch.stack(v))[:total]
-        for key, v in out.items()
-    }
 
 
 def main() -> None:
@@ -115,9 +74,9 @@ def main() -> None:
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    model = init_model(cfg, None, device='cpu')
-    load_checkpoint(model, args.checkpoint, map_location='cpu')
-    model.eval()
+    # strict: a checkpoint of another model is refused
+    model, _ = load_hih_checkpoint(
+        cfg, args.checkpoint, trust=args.trust_checkpoint)
     if not model.head.heatmaps_from_backbone:
         raise ValueError('the probe reads the stream of HIHHourglassNet '
                          '(heatmaps_from_backbone=True)')
@@ -132,7 +91,7 @@ def main() -> None:
     print('frozen features of the test faces')
     test = frozen_features(model, cfg.test_dataloader, 10**9)
 
-    head_cfg = dict(cfg.model.head, decoder=None)
+    head_cfg = dict(cfg.model.head)  # its codec gives the sizes
     head_cfg.pop('decimal_branch', None)
     if args.branch == 'cell':
         head_cfg['decimal_branch'] = dict(
@@ -162,19 +121,9 @@ def main() -> None:
 
     def accuracy() -> float:
         branch.eval()
-        correct, counted = 0., 0.
-        with torch.no_grad():
-            for start in range(0, len(test['stream']), 64):
-                index = torch.arange(start,
-                                     min(start + 64, len(test['stream'])))
-                logits = run(test, index).flatten(2)
-                target = test['decimal'][index].flatten(2)
-                hit = (logits.argmax(-1) == target.argmax(-1)).float()
-                weight = (test['weights'][index] > 0).float()
-                correct += float((hit * weight).sum())
-                counted += float(weight.sum())
+        acc = probe_accuracy(run, test)
         branch.train()
-        return correct / max(counted, 1.)
+        return acc
 
     num_train = len(train['stream'])
     curve, grad_scale = [], None

@@ -40,6 +40,9 @@ def parse_args() -> argparse.Namespace:
         nargs='+',
         action=DictAction,
         help='override config settings, as in tools/test.py')
+    parser.add_argument('--trust-checkpoint', action='store_true',
+                        help='unpickle the checkpoint fully (can run code; '
+                        'trusted files only)')
     return parser.parse_args()
 
 
@@ -51,14 +54,13 @@ def main() -> None:
     cfg = Config.fromfile(args.config)  # imports hih_mmpose
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    from hih_mmpose.apis.decoder_ablation import (
-        collect_maps,
-        decoder_ablation,
-        format_ablation,
-        load_hih_checkpoint,
-    )
+    from hih_mmpose.evaluation.analysis import (collect_maps,
+                                                decoder_ablation,
+                                                format_ablation,
+                                                load_hih_checkpoint)
 
-    model, metric = load_hih_checkpoint(cfg, args.checkpoint, args.device)
+    model, metric = load_hih_checkpoint(
+        cfg, args.checkpoint, args.device, args.trust_checkpoint)
     codec = model.head.decoder
     data_loader = Runner.build_dataloader(cfg.test_dataloader)
     print(f'collecting the maps of {len(data_loader.dataset)} test faces')

@@ -40,6 +40,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--out', help='also write the results to this json')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, as in tools/test.py')
+    parser.add_argument('--trust-checkpoint', action='store_true',
+                        help='unpickle the checkpoint fully (can run code; '
+                        'trusted files only)')
     return parser.parse_args()
 
 
@@ -53,15 +56,16 @@ def main() -> None:
         cfg.merge_from_dict(args.cfg_options)
     import numpy as np
 
-    from hih_mmpose.apis.decoder_ablation import (load_hih_checkpoint,
-                                                  sample_truth)
-    from hih_mmpose.apis.low_precision import (Bf16Network, CropPredictor,
-                                               calibration_crops,
-                                               dataset_crops, quantize_int8)
-    from hih_mmpose.apis.precision_eval import (format_precision_report,
-                                                precision_report)
+    from hih_mmpose.deployment import (Bf16Network, CropPredictor,
+                                       calibration_crops, dataset_crops,
+                                       quantize_int8)
+    from hih_mmpose.evaluation.analysis import (format_precision_report,
+                                                load_hih_checkpoint,
+                                                precision_report,
+                                                sample_truth)
 
-    model, metric = load_hih_checkpoint(cfg, args.checkpoint)
+    model, metric = load_hih_checkpoint(
+        cfg, args.checkpoint, trust=args.trust_checkpoint)
     codec = model.head.decoder
 
     print('test crops:')

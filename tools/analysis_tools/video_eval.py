@@ -63,6 +63,9 @@ def parse_args() -> argparse.Namespace:
         'config whose dataset is not here: train_dataloader.dataset.'
         'data_root=data/synthetic/ train_dataloader.dataset.ann_file='
         'annotations/face_landmarks_synthetic_train.json')
+    parser.add_argument('--trust-checkpoint', action='store_true',
+                        help='unpickle the checkpoint fully (can run code; '
+                        'trusted files only)')
     return parser.parse_args()
 
 
@@ -84,7 +87,8 @@ def main() -> None:
                                 detector=args.detector,
                                 precision=args.precision, flip_test=False,
                                 calib_images=args.calib_images,
-                                random_weights=args.random_weights)
+                                random_weights=args.random_weights,
+                                trust_checkpoint=args.trust_checkpoint)
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep_video or osp.join(tmp, 'face.mp4')
         gt = write_face_video(path, args.frames, tuple(args.size), args.seed)

@@ -28,8 +28,9 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from hih_mmpose.deployment import export_onnx, quantize_int8
+from hih_mmpose.utils import load_checkpoint_strictly
 from mmpose.apis import init_model
-from hih_mmpose.apis import export_onnx, quantize_int8
 
 
 def main() -> None:
@@ -44,8 +45,11 @@ def main() -> None:
     parser.add_argument('--calib-images', type=int, default=64,
                         help='training faces that calibrate --int8 '
                         '(default: 64)')
+    parser.add_argument('--trust-checkpoint', action='store_true',
+                        help='unpickle the checkpoint fully (can run code; '
+                        'trusted files only)')
     args = parser.parse_args()
-    if not args.out.endswith('.onnx'):
+    if not args.out.lower().endswith('.onnx'):
         # `export_onnx.py CONFIG CHECKPOINT` with the output forgotten reads
         # the checkpoint as the output: never write over it
         parser.error(f'the output must be a .onnx file, got {args.out} '
@@ -56,7 +60,15 @@ def main() -> None:
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     cfg = Config.fromfile(args.config)
     init_default_scope(cfg.get('default_scope', 'mmpose'))
-    model = init_model(cfg, args.checkpoint, device='cpu').eval()
+    model = init_model(cfg, None, device='cpu').eval()
+    if args.checkpoint:
+        # strict and safe: weights of another model (keypoints, stacks,
+        # widths) or a file that would run code are refused
+        load_checkpoint_strictly(model, args.checkpoint,
+                                 args.trust_checkpoint)
+    else:
+        print('warning: no checkpoint given: exporting random weights '
+              '(for speed tests; their keypoints are meaningless)')
     input_size = tuple(cfg.codec.input_size)
     start = time.perf_counter()
     if args.int8:
@@ -86,9 +98,8 @@ def main() -> None:
 
 def check_int8(model, cfg: Config, args: argparse.Namespace) -> None:
     """Quantise, then compare with PyTorch fp32 on up to 64 test crops."""
-    from hih_mmpose.apis import CropPredictor
-    from hih_mmpose.apis.low_precision import (calibration_crops,
-                                               dataset_crops)
+    from hih_mmpose.deployment import (CropPredictor, calibration_crops,
+                                       dataset_crops)
     print(f'calibrating on {args.calib_images} training faces')
     calib = calibration_crops(cfg, args.calib_images)
     start = time.perf_counter()

@@ -15,6 +15,7 @@ from typing import Dict, List, Tuple
 import cv2
 import numpy as np
 
+from ...utils.image_io import check_image_pixels
 from ..coco_layout import face_annotation, write_coco
 from .crops import crop_center_scale, landmark_box
 
@@ -25,8 +26,40 @@ KEYS = dict(train=('IsTr', 'phisTr', 'bboxesTr'),
 def _read_hdf5(path: str, keys) -> Tuple[List[np.ndarray], np.ndarray]:
     import h5py
     with h5py.File(path, 'r') as f:
-        images = [np.array(f[ref]).T for ref in np.array(f[keys[0]]).ravel()]
+        images = []
+        for index, ref in enumerate(np.array(f[keys[0]]).ravel()):
+            shape = f[ref].shape  # stored transposed: (C,) W, H
+            # the size from the file's header, before reading the pixels
+            if len(shape) >= 2:
+                check_image_pixels(shape[-2], shape[-1],
+                                   f'{path}: image {index + 1}')
+            images.append(np.array(f[ref]).T)
         return images, np.array(f[keys[1]]).T
+
+
+def image_to_uint8(image: np.ndarray, source: str) -> np.ndarray:
+    """A COFW image as uint8: uint8 as it is; float images in [0, 1]
+    scaled by 255, float images in [0, 255] rounded.
+
+    Raises:
+        ValueError: For another type, non-finite values or values outside
+            [0, 255].
+    """
+    if image.dtype == np.uint8:
+        return image
+    if image.dtype.kind not in 'fiu':
+        raise ValueError(f'{source}: expected uint8 or float pixels, got '
+                         f'{image.dtype}')
+    values = image.astype(np.float64)
+    if not np.isfinite(values).all():
+        raise ValueError(f'{source}: non-finite pixel values')
+    low, high = values.min(), values.max()
+    if low < 0 or high > 255:
+        raise ValueError(f'{source}: pixel values in [{low:g}, {high:g}], '
+                         'expected [0, 1] (float) or [0, 255]')
+    if image.dtype.kind == 'f' and high <= 1:
+        values = values * 255
+    return np.round(values).astype(np.uint8)
 
 
 def read_cofw_mat(path: str,
@@ -91,7 +124,11 @@ def convert_cofw(mat_file: str,
     os.makedirs(osp.join(data_root, 'images', split), exist_ok=True)
     image_infos, annotations = [], []
     for index, (image, row) in enumerate(zip(images, phis)):
-        image = np.asarray(image, np.uint8)
+        source = f'{mat_file}: image {index + 1}'
+        image = np.asarray(image)
+        if image.ndim >= 2:
+            check_image_pixels(image.shape[1], image.shape[0], source)
+        image = image_to_uint8(image, source)
         if image.ndim == 3:
             image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
         file_name = f'{split}/{index + 1:06d}.png'

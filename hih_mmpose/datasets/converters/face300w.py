@@ -14,14 +14,15 @@ image):
 ``.pts`` coordinates are 1-based (MATLAB); 1 is subtracted.
 """
 import glob
+import os
 import os.path as osp
 from typing import Dict, List
 
 import numpy as np
 
+from ...utils.image_io import check_image_pixels, image_size
 from ..coco_layout import face_annotation, write_coco
 from .crops import crop_center_scale, landmark_box
-from .image_info import image_size
 
 SPLITS = {
     'train': ['afw', 'helen/trainset', 'lfpw/trainset'],
@@ -67,9 +68,28 @@ def find_faces(root: str, folders: List[str]) -> List[str]:
         if not osp.isdir(osp.join(root, folder)):
             raise FileNotFoundError(
                 f'300W folder {osp.join(root, folder)} does not exist')
-        files += sorted(glob.glob(osp.join(root, folder, '**', '*.pts'),
-                                  recursive=True))
+        # .pts or .PTS: extensions are matched in any case
+        files += sorted(
+            path for path in glob.glob(
+                osp.join(root, folder, '**', '*'), recursive=True)
+            if path.lower().endswith('.pts') and osp.isfile(path))
     return files
+
+
+def image_beside(pts_file: str) -> str:
+    """The image file with the stem of ``pts_file`` (extension in any
+    case: ``.jpg``, ``.JPG``, ``.png`` ...)."""
+    folder, name = osp.split(pts_file)
+    stem = osp.splitext(name)[0]
+    candidates = sorted(
+        entry for entry in os.listdir(folder or '.')
+        if osp.splitext(entry)[0] == stem
+        and osp.splitext(entry)[1].lower() in IMAGE_SUFFIXES)
+    if not candidates:
+        raise FileNotFoundError(
+            f'no image beside {pts_file} (looked for {stem} with the '
+            f'extensions {", ".join(IMAGE_SUFFIXES)} in any case)')
+    return osp.join(folder, candidates[0])
 
 
 def convert_300w(root: str,
@@ -100,14 +120,11 @@ def convert_300w(root: str,
                              f'{SPLITS[split]} of {root}')
         images, annotations = [], []
         for index, pts_file in enumerate(files):
-            stem = osp.splitext(pts_file)[0]
-            candidates = [stem + s for s in IMAGE_SUFFIXES
-                          if osp.isfile(stem + s)]
-            if not candidates:
-                raise FileNotFoundError(f'no image beside {pts_file}')
-            width, height = image_size(candidates[0])
+            image_file = image_beside(pts_file)
+            width, height = image_size(image_file)
+            check_image_pixels(width, height, image_file)
             images.append(
-                dict(id=index, file_name=osp.relpath(candidates[0], root),
+                dict(id=index, file_name=osp.relpath(image_file, root),
                      width=width, height=height))
             points = read_pts(pts_file)
             box = landmark_box(points)

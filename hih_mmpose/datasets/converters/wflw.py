@@ -13,7 +13,7 @@ import numpy as np
 
 from ..coco_layout import face_annotation, write_coco
 from .crops import PUBLISHED_LABEL_SHIFT, crop_center_scale, landmark_box
-from .image_info import image_size
+from ...utils.image_io import check_image_pixels, image_size
 
 #: attribute columns, in file order, and mmpose's subset file names
 WFLW_ATTRIBUTES = ('largepose', 'expression', 'illumination', 'makeup',
@@ -99,6 +99,7 @@ def convert_wflw(list_file: str,
         name = face['file_name']
         if name not in image_ids:
             width, height = image_size(osp.join(image_root, name))
+            check_image_pixels(width, height, osp.join(image_root, name))
             image_ids[name] = len(images)
             images.append(dict(id=len(images), file_name=name, width=width,
                                height=height))

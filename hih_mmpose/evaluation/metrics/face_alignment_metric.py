@@ -149,19 +149,30 @@ class FaceAlignmentMetric(BaseMetric):
         gt = np.stack([r['gt'] for r in results]).astype(np.float64)
         visible = np.stack([r['visible'] for r in results])
         bboxes = np.stack([r['bbox'] for r in results]).astype(np.float64)
-        errors = landmark_errors(pred, gt, self.norm_distance(gt, bboxes))
+        norm = self.norm_distance(gt, bboxes)
+        degenerate = ~(norm > 1e-6)  # NaN too
+        with np.errstate(divide='ignore', invalid='ignore'):
+            errors = landmark_errors(pred, gt, norm)
         nmes = per_image_nme(errors, visible)
-        measured = np.isfinite(nmes)
+        unseen = ~np.isfinite(nmes) & ~degenerate
+        measured = np.isfinite(nmes) & ~degenerate
         if not measured.any():
             raise ValueError(f'{self.__class__.__name__}: no face has a '
-                             'visible keypoint; nothing to evaluate')
+                             'visible keypoint and a normalising distance '
+                             '> 0; nothing to evaluate')
+        # neither kind of face has an error: it must not count as a
+        # perfect face (NME 0)
+        for count, why in ((int(degenerate.sum()),
+                            f'a normalising distance ({self.norm_mode}) of '
+                            '0 (the landmarks that define it coincide: an '
+                            'annotation error)'),
+                           (int(unseen.sum()), 'no visible keypoint')):
+            if count:
+                print_log(
+                    f'{count} of {len(nmes)} faces have {why}; they are '
+                    'left out of NME, FR and AUC', logger='current',
+                    level=30)
         if not measured.all():
-            # a face without a visible keypoint has no error: it must not
-            # count as a perfect face (NME 0)
-            print_log(
-                f'{int((~measured).sum())} of {len(nmes)} faces have no '
-                'visible keypoint; they are left out of NME, FR and AUC',
-                logger='current', level=30)
             results = [r for r, m in zip(results, measured) if m]
             errors, visible, nmes = (errors[measured], visible[measured],
                                      nmes[measured])

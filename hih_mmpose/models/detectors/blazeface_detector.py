@@ -102,10 +102,13 @@ class BlazeFaceDetector(ImageFaceDetector):
                  score_thr: float = 0.5,
                  tile_fraction: Optional[float] = 0.6,
                  min_tiled_side: int = 360,
+                 backbone: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+            backbone=backbone,
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
         if model not in ('full', 'short'):
             raise ValueError(f"model must be 'full' or 'short', got {model!r}")
         # mediapipe's native code prints protobuf and logging noise on its

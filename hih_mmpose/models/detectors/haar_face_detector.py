@@ -46,10 +46,13 @@ class HaarCascadeFaceDetector(ImageFaceDetector):
                  min_neighbors: int = 5,
                  min_size: Tuple[int, int] = (24, 24),
                  max_side: Optional[int] = 1280,
+                 backbone: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+            backbone=backbone,
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
         path = cascade if osp.isfile(cascade) else osp.join(
             cv2.data.haarcascades, cascade)
         self.classifier = cv2.CascadeClassifier(path)

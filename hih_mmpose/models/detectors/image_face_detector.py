@@ -17,14 +17,23 @@ class ImageFaceDetector(BaseDetector):
     Nothing is trainable.
 
     Args:
+        backbone (dict, optional): Must be empty or ``None``: these
+            detectors have no backbone. mmdet's ``init_detector`` reads
+            ``config.model.backbone``, so the configs carry an empty one
+            (``configs/_base_/face_detector_runtime.py``).
         data_preprocessor (dict, optional): mmdet data preprocessor config.
             Defaults to ``DetDataPreprocessor`` (no normalisation, BGR).
         init_cfg (dict, optional): Unused (nothing to initialise).
     """
 
     def __init__(self,
+                 backbone: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
+        if backbone:
+            raise ValueError(
+                f'{self.__class__.__name__} has no backbone; got backbone='
+                f'{backbone!r} (leave it empty)')
         if data_preprocessor is None:
             data_preprocessor = dict(type='mmdet.DetDataPreprocessor')
         super().__init__(

@@ -1,6 +1,6 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 import math
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 from mmcv.cnn import ConvModule
@@ -16,8 +16,6 @@ from mmpose.utils.typing import (ConfigType, Features, OptConfigType,
 from ...codecs.hih_utils import (argmax_2d_torch, decimal_bin_accuracy,
                                  decimal_targets_torch)
 from ..utils.hih_blocks import HIHDownBlock
-
-IntPair = Union[int, Tuple[int, int]]
 
 
 @MODELS.register_module()
@@ -69,10 +67,6 @@ class HIHHead(BaseHead):
         num_stages (int): Number of supervised integer heatmaps S.
             Defaults to ``4``.
         heatmaps_from_backbone (bool): See above. Defaults to ``True``.
-        heatmap_size (int | tuple): Integer heatmap size [W, H], the size of
-            the feature maps. Defaults to ``(64, 64)``.
-        decimal_size (int | tuple): Decimal heatmap size [Wd, Hd]; ``W / Wd``
-            must be a power of 2 and at least 4. Defaults to ``(8, 8)``.
         decimal_channels (int): Width of the published decimal branch.
             Defaults to ``384``.
         decimal_branch (dict, optional): Config of another decimal branch
@@ -84,9 +78,6 @@ class HIHHead(BaseHead):
             the true cell or one of its 8 neighbours, else the true cell
             (what the decoder will see); or ``'gt'``, the true cell.
             Defaults to ``'predicted'``.
-        decimal_sigma (float): Sigma (in bins) of the decimal targets a
-            ``decimal_branch`` is trained on; the codec's
-            ``decimal_sigma``. Defaults to ``1.0``.
         stage_weights (Sequence[float], optional): Weight of each stage's
             integer-heatmap loss. Defaults to ``1 / S`` each (the published
             mean over stacks).
@@ -94,8 +85,10 @@ class HIHHead(BaseHead):
             ``KeypointMSELoss`` with target weights.
         decimal_loss (dict): Decimal map loss config. Defaults to
             :class:`SeamlessLoss` with weight 0.05.
-        decoder (dict, optional): Codec config (:class:`HIHLabel`) for
-            prediction. Defaults to ``None``.
+        decoder (dict): Codec config (:class:`HIHLabel`). Required: the
+            head reads the integer and decimal heatmap sizes ([W, H],
+            [Wd, Hd]; ``W / Wd`` a power of 2, at least 4) and the decimal
+            sigma from it, and decodes with it.
         init_cfg (dict, optional): Initialisation config. Defaults to
             :attr:`default_init_cfg`.
 
@@ -107,12 +100,9 @@ class HIHHead(BaseHead):
                  out_channels: int,
                  num_stages: int = 4,
                  heatmaps_from_backbone: bool = True,
-                 heatmap_size: IntPair = (64, 64),
-                 decimal_size: IntPair = (8, 8),
                  decimal_channels: int = 384,
                  decimal_branch: OptConfigType = None,
                  decimal_train_cells: str = 'predicted',
-                 decimal_sigma: float = 1.0,
                  stage_weights: Optional[Sequence[float]] = None,
                  loss: ConfigType = dict(
                      type='KeypointMSELoss', use_target_weight=True),
@@ -138,7 +128,14 @@ class HIHHead(BaseHead):
         self.stage_weights = list(stage_weights)
         self.loss_module = MODELS.build(loss)
         self.decimal_loss_module = MODELS.build(decimal_loss)
-        self.decoder = KEYPOINT_CODECS.build(decoder) if decoder else None
+        if decoder is None:
+            raise ValueError(
+                f'{self.__class__.__name__} needs its codec (decoder=dict('
+                "type='HIHLabel', ...)): it reads the heatmap sizes and the "
+                'decimal sigma from it')
+        self.decoder = KEYPOINT_CODECS.build(decoder)
+        heatmap_size = self.decoder.heatmap_size
+        decimal_size = self.decoder.decimal_size
 
         if heatmaps_from_backbone:
             self.heatmap_layers = None
@@ -151,9 +148,8 @@ class HIHHead(BaseHead):
                 f'{self.__class__.__name__}: decimal_train_cells must be '
                 f"'predicted' or 'gt', got {decimal_train_cells!r}")
         self.decimal_train_cells = decimal_train_cells
-        self.decimal_sigma = decimal_sigma
-        self.decimal_size = ((decimal_size, decimal_size) if isinstance(
-            decimal_size, int) else tuple(decimal_size))
+        self.decimal_sigma = self.decoder.decimal_sigma
+        self.decimal_size = decimal_size
         self.decimal_branch_on_cells = decimal_branch is not None
         if decimal_branch is None:
             self.decimal_layers = self._make_decimal_layers(
@@ -168,13 +164,9 @@ class HIHHead(BaseHead):
                     decimal_size=decimal_size))
 
     def _make_decimal_layers(self, in_channels: int, out_channels: int,
-                             channels: int, heatmap_size: IntPair,
-                             decimal_size: IntPair) -> nn.Sequential:
+                             channels: int, heatmap_size: Tuple[int, int],
+                             decimal_size: Tuple[int, int]) -> nn.Sequential:
         """Build the decimal branch: (B, C, H, W) -> (B, K, Hd, Wd)."""
-        if isinstance(heatmap_size, int):
-            heatmap_size = (heatmap_size, heatmap_size)
-        if isinstance(decimal_size, int):
-            decimal_size = (decimal_size, decimal_size)
         ratios = {h / d for h, d in zip(heatmap_size, decimal_size)}
         ratio = ratios.pop() if len(ratios) == 1 else 0
         num_down = math.log2(ratio) - 1 if ratio >= 4 else -1

@@ -3,6 +3,7 @@ from typing import Tuple, Union
 
 import torch
 from mmcv.cnn import ConvModule
+from mmengine.utils import to_2tuple
 from torch import Tensor, nn
 
 from mmpose.registry import MODELS
@@ -114,9 +115,7 @@ class CellDecimalBranch(nn.Module):
         if window < 1 or window % 2 == 0:
             raise ValueError(f'{self.__class__.__name__}: window must be a '
                              f'positive odd number, got {window}')
-        if isinstance(decimal_size, int):
-            decimal_size = (decimal_size, decimal_size)
-        self.decimal_size = tuple(decimal_size)
+        self.decimal_size = tuple(to_2tuple(decimal_size))
         self.window = window
         self.use_heatmap = use_heatmap
         self.detach_stream = detach_stream

@@ -20,7 +20,7 @@ def build_hih(num_stacks: int) -> torch.nn.Module:
         dict(type='HIHHourglassNet', num_keypoints=98, num_stacks=num_stacks))
     head = MODELS.build(
         dict(type='HIHHead', in_channels=256, out_channels=98,
-             num_stages=num_stacks))
+             num_stages=num_stacks, decoder=dict(type='HIHLabel')))
     return torch.nn.ModuleDict(dict(backbone=backbone, head=head))
 
 

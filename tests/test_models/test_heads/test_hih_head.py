@@ -146,7 +146,7 @@ class TestHIHHead(TestCase):
 
     def test_decimal_sizes(self):
         for size, blocks in ((4, 3), (8, 2), (16, 1)):
-            head = self.build_head(decimal_size=size)
+            head = self.build_head(decoder=dict(CODEC, decimal_size=size))
             _, decimal = head(
                 (torch.rand(1, K, 64, 64), torch.rand(1, K, 64, 64),
                  torch.rand(1, 16, 64, 64)))
@@ -157,7 +157,19 @@ class TestHIHHead(TestCase):
                     for m in head.decimal_layers), blocks)
         for size in (32, 6):
             with self.assertRaisesRegex(ValueError, 'power of 2'):
-                self.build_head(decimal_size=size)
+                self.build_head(decoder=dict(CODEC, decimal_size=size))
+
+    def test_sizes_come_from_the_codec(self):
+        """One source of truth: the head reads the heatmap sizes and the
+        decimal sigma from its codec, and refuses to run without one."""
+        head = self.build_head(
+            decoder=dict(CODEC, decimal_size=(16, 16), decimal_sigma=2.0))
+        self.assertEqual(head.decimal_size, (16, 16))
+        self.assertEqual(head.decimal_sigma, 2.0)
+        with self.assertRaisesRegex(ValueError, 'needs its codec'):
+            self.build_head(decoder=None)
+        with self.assertRaises(TypeError):  # no second copy of the sizes
+            self.build_head(heatmap_size=(64, 64))
 
     def test_wrong_number_of_feats(self):
         head = self.build_head()

@@ -10,10 +10,10 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from .plain_hih import PlainHIH  # noqa: F401
+
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from plain_hih import PlainHIH  # noqa: E402,F401
 
 HIH_CONFIGS = {
     'T': 'configs/hih-t_hg1_1xb16-60e_wflw-256x256.py',

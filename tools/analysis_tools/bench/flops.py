@@ -53,7 +53,7 @@ def bench_flops(args) -> dict:
     """Params, MACs and achieved GFLOP/s of HIH-T/S/B. The batch-1 forward
     passes and the 2048x2048 fp32 matmul are timed in the same interleaved
     rounds, so their ratio holds when the machine's speed drifts."""
-    from hih_mmpose.apis import optimize_for_inference
+    from hih_mmpose.deployment import optimize_for_inference
     from hih_mmpose.models.utils import (
         count_parameters,
         count_published_parameters,

@@ -23,7 +23,7 @@ def bench_gpu(args) -> Dict[str, object]:
     if not torch.cuda.is_available():
         return dict(measured=False,
                     reason='no CUDA device on this machine')
-    from hih_mmpose.apis import optimize_for_inference
+    from hih_mmpose.deployment import optimize_for_inference
     device = 'cuda'
     sync = torch.cuda.synchronize
     rows = []

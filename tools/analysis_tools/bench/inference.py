@@ -24,7 +24,7 @@ from .common import (
 
 
 def bench_inference(args, device: str = 'cpu') -> List[dict]:
-    from hih_mmpose.apis import optimize_for_inference
+    from hih_mmpose.deployment import optimize_for_inference
     sync = torch.cuda.synchronize if device.startswith('cuda') else None
     results = []
     for name in args.models:
@@ -32,16 +32,16 @@ def bench_inference(args, device: str = 'cpu') -> List[dict]:
         model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), device,
                             published=True)
         backbone, head = model.cfg.model.backbone, model.cfg.model.head
+        codec = model.head.decoder
         plain = PlainHIH(head.out_channels, backbone.num_stacks,
                          backbone.depth, backbone.channels,
                          head.decimal_channels,
-                         int(np.log2(head.heatmap_size[0] /
-                                     head.decimal_size[0])) - 1)
+                         int(np.log2(codec.heatmap_size[0] /
+                                     codec.decimal_size[0])) - 1)
         plain.load_state_dict(model.state_dict(), strict=True)
         plain = plain.to(device).eval()
         fast = optimize_for_inference(copy.deepcopy(model))
         eager_net, fast_net = TensorForward(model), TensorForward(fast)
-        codec = model.head.decoder
         for batch_size in args.batch_sizes:
             batch = face_batch(model, batch_size, device)
             x = model.data_preprocessor(batch)['inputs']
@@ -82,7 +82,7 @@ def bench_inference(args, device: str = 'cpu') -> List[dict]:
 
 
 def bench_hrnet(args, device: str = 'cpu') -> List[dict]:
-    from hih_mmpose.apis import optimize_for_inference
+    from hih_mmpose.deployment import optimize_for_inference
     sync = torch.cuda.synchronize if device.startswith('cuda') else None
     log("inference: mmpose's HRNetV2-W18 (WFLW)")
     model = build_model(hrnet_config_path(), device)

@@ -20,7 +20,7 @@ from .common import (
 def bench_onnx(args, work_dir: str) -> List[dict]:
     import onnxruntime as ort
 
-    from hih_mmpose.apis import HIHDeployModel, export_onnx
+    from hih_mmpose.deployment import HIHDeployModel, export_onnx
     results = []
     for name in args.models:
         log(f'onnx: exporting HIH-{name}')
@@ -37,7 +37,7 @@ def bench_onnx(args, work_dir: str) -> List[dict]:
         session = ort.InferenceSession(out_file, options,
                                        providers=['CPUExecutionProvider'])
         deploy = HIHDeployModel(model).eval()
-        from hih_mmpose.apis import optimize_for_inference
+        from hih_mmpose.deployment import optimize_for_inference
         fast = HIHDeployModel(optimize_for_inference(copy.deepcopy(model)))
         for batch_size in args.batch_sizes:
             crops = torch.rand(batch_size, 3, 256, 256) * 255

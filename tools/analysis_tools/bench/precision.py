@@ -15,7 +15,7 @@ from .common import (
 
 
 def bench_precision(args) -> List[dict]:
-    from hih_mmpose.apis.low_precision import CropPredictor
+    from hih_mmpose.deployment import CropPredictor
     results = []
     for name in args.models:
         log(f'precision: HIH-{name} (fp32 fast, bf16, int8)')

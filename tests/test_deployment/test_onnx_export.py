@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from mmpose.registry import MODELS
-from hih_mmpose.apis import export_onnx
+from hih_mmpose.deployment import export_onnx
 
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
 

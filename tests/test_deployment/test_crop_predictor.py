@@ -14,12 +14,13 @@ from mmengine.config import Config
 from mmpose.apis import inference_topdown, init_model
 from mmpose.registry import METRICS
 
-from hih_mmpose.apis import (CropPredictor, FaceLandmarker,
-                             optimize_for_inference, quantize_int8)
-from hih_mmpose.apis.decoder_ablation import sample_truth
-from hih_mmpose.apis.low_precision import calibration_crops, dataset_crops
-from hih_mmpose.apis.precision_eval import (keypoint_intervals,
-                                            precision_report)
+from hih_mmpose.apis import FaceLandmarker
+from hih_mmpose.deployment import (CropPredictor, calibration_crops,
+                                   dataset_crops, optimize_for_inference,
+                                   quantize_int8)
+from hih_mmpose.evaluation.analysis import (keypoint_intervals,
+                                            precision_report, sample_truth)
+from hih_mmpose.utils import checkpoint_loading
 
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
 PHOTO = cbook.get_sample_data('grace_hopper.jpg', asfileobj=False)
@@ -29,7 +30,8 @@ FACE = np.array([[180., 130., 360., 335.]])
 def load(tiny_hih):
     config, checkpoint = tiny_hih
     cfg = Config.fromfile(config)
-    return cfg, init_model(cfg, checkpoint, device='cpu').eval()
+    with checkpoint_loading():
+        return cfg, init_model(cfg, checkpoint, device='cpu').eval()
 
 
 def test_keypoint_intervals_inverts_the_decode():
@@ -73,7 +75,7 @@ def test_precisions_within_the_accuracy_bound(trained_tiny_hih, tmp_path):
     """int8 (ONNX Runtime QDQ, calibrated on the training faces) and bf16
     on a small trained model's 32 test faces: NME within +3 % of fp32 and
     the decimal interval accuracy within 2 points, the bound of the
-    README's measurement on the quick-start models."""
+    measurement in docs/deployment.md on the quick-start models."""
     cfg, model = load(trained_tiny_hih)
     crops, samples = dataset_crops(cfg.test_dataloader.dataset,
                                    cfg.test_dataloader.dataset.pipeline)

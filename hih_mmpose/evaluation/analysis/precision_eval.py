@@ -8,7 +8,7 @@ from typing import Dict, Tuple
 import numpy as np
 from torch import nn
 
-from ..codecs.hih_utils import decimal_bins_in_cells, split_coordinates
+from ...codecs.hih_utils import decimal_bins_in_cells, split_coordinates
 from .decoder_ablation import crop_nme
 
 

@@ -7,65 +7,20 @@ DARK refinements) and against an oracle that takes the true decimal
 interval, all on the same last-stage maps, without flip test.
 """
 from collections import OrderedDict
-from typing import Dict, Iterable, Sequence, Tuple
+from typing import Dict, Iterable, Sequence
 
 import numpy as np
 import torch
 from mmengine.utils import ProgressBar
 from torch import nn
 
-from ..codecs.hih_utils import argmax_2d, decimal_bins_in_cells, decode_hih
-from ..evaluation.functional import landmark_errors, per_image_nme
-from ..evaluation.functional.heatmap_decoders import (decode_cell_centres,
-                                                      decode_dark,
-                                                      decode_decimal_oracle,
-                                                      decode_quarter_offset,
-                                                      integer_cell_accuracy)
-
-
-def load_hih_checkpoint(cfg, checkpoint: str,
-                        device: str = 'cpu') -> Tuple[nn.Module, nn.Module]:
-    """The config's model with ``checkpoint`` loaded strictly (a
-    checkpoint of another model is refused) and the test set's
-    ``FaceAlignmentMetric`` (no subsets, no CED files), for the analysis
-    tools.
-
-    Args:
-        cfg (Config): The model's config (with any overrides applied).
-        checkpoint (str): Its checkpoint file.
-        device (str): Where the model goes. Defaults to ``'cpu'``.
-
-    Returns:
-        tuple: the model (eval mode) and the metric (its ``dataset_meta``
-        set to the model's).
-
-    Raises:
-        FileNotFoundError: If the checkpoint does not exist.
-        ValueError: If the head has no :class:`HIHLabel` decoder.
-    """
-    import os.path as osp
-
-    from mmengine.runner import load_checkpoint
-    from mmpose.apis import init_model
-    from mmpose.registry import METRICS
-
-    from ..utils import check_checkpoint_matches
-    if not osp.isfile(checkpoint):
-        raise FileNotFoundError(f'checkpoint {checkpoint} not found')
-    model = init_model(cfg, None, device=device)
-    check_checkpoint_matches(model, checkpoint)
-    load_checkpoint(model, checkpoint, map_location=device, strict=True)
-    codec = model.head.decoder
-    if codec is None or not hasattr(codec, 'decimal_size'):
-        raise ValueError('the head has no HIHLabel decoder: these tools '
-                         'analyse HIH maps')
-    evaluator = cfg.test_evaluator
-    if isinstance(evaluator, (list, tuple)):
-        evaluator = next(e for e in evaluator
-                         if e['type'] == 'FaceAlignmentMetric')
-    metric = METRICS.build(dict(evaluator, subsets=None, ced_dir=None))
-    metric.dataset_meta = model.dataset_meta
-    return model.eval(), metric
+from ...codecs.hih_utils import argmax_2d, decimal_bins_in_cells, decode_hih
+from ...utils.crop_transforms import crop_to_image, image_to_crop
+from ..functional import landmark_errors, per_image_nme
+from ..functional.heatmap_decoders import (decode_cell_centres, decode_dark,
+                                           decode_decimal_oracle,
+                                           decode_quarter_offset,
+                                           integer_cell_accuracy)
 
 
 def keypoints_in_crop(sample) -> np.ndarray:
@@ -73,11 +28,11 @@ def keypoints_in_crop(sample) -> np.ndarray:
     the image into its input crop (input pixels), as ``TopdownAffine``
     maps them (no rotation at test time)."""
     meta = sample.metainfo
-    center = np.asarray(meta['input_center'], np.float64)
-    scale = np.asarray(meta['input_scale'], np.float64)
-    size = np.asarray(meta['input_size'], np.float64)
-    keypoints = np.asarray(sample.gt_instances.keypoints, np.float64)
-    return (keypoints - center + 0.5 * scale) / scale * size
+    return image_to_crop(
+        np.asarray(sample.gt_instances.keypoints, np.float64),
+        np.asarray(meta['input_center'], np.float64)[None],
+        np.asarray(meta['input_scale'], np.float64)[None],
+        np.asarray(meta['input_size'], np.float64))
 
 
 def crop_nme(crop_keypoints: np.ndarray, truth: Dict[str, np.ndarray],
@@ -98,9 +53,8 @@ def crop_nme(crop_keypoints: np.ndarray, truth: Dict[str, np.ndarray],
         keypoint are left out, as in ``FaceAlignmentMetric``.
     """
     gt = truth['gt_keypoints']
-    scale = truth['input_scale'][:, None, :]
-    center = truth['input_center'][:, None, :]
-    image = crop_keypoints / truth['input_size'] * scale + center - 0.5 * scale
+    image = crop_to_image(crop_keypoints, truth['input_center'],
+                          truth['input_scale'], truth['input_size'])
     norm = metric.norm_distance(gt, truth['bboxes'])
     return float(np.nanmean(per_image_nme(landmark_errors(image, gt, norm),
                                           truth['visible'])))

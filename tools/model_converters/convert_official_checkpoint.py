@@ -6,22 +6,22 @@ the output loads into the config's model with strict key checking, e.g. for
 tools/test.py or MMPoseInferencer.
 
 Example:
-    .venv/bin/python tools/convert_official_checkpoint.py \
+    .venv/bin/python tools/model_converters/convert_official_checkpoint.py \
         Best/WFLW/WFLW.pth checkpoints/hih_wflw_published.pth \
         --config configs/hih_wflw_published.py
 """
 import argparse
 import os
 import os.path as osp
-import pickle
 import sys
 
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from hih_mmpose.utils import (CheckpointError, convert_published_state_dict,
+                              load_checkpoint_file)
 from mmpose.registry import MODELS
-from hih_mmpose.apis import convert_published_state_dict
 
 
 def fail(message: str) -> None:
@@ -30,17 +30,11 @@ def fail(message: str) -> None:
 
 
 def load(path: str, trust: bool) -> dict:
-    if not osp.isfile(path):
-        fail(f'{path} does not exist')
     try:
-        checkpoint = torch.load(path, map_location='cpu',
-                                weights_only=not trust)
-    except pickle.UnpicklingError as error:
-        fail(f'{path} holds objects other than tensors and plain data '
-             f'({str(error).splitlines()[-1][:200]}); if you trust the file '
-             'pass --trust')
-    except Exception as error:  # truncated or not a torch file
-        fail(f'{path} is not a readable checkpoint: {error}')
+        checkpoint = load_checkpoint_file(path, 'cpu', trust)
+    except (FileNotFoundError, CheckpointError) as error:
+        fail(str(error).replace('trust_checkpoint=True (tools: '
+                                '--trust-checkpoint)', '--trust'))
     if isinstance(checkpoint, dict) and 'state_dict' in checkpoint:
         checkpoint = checkpoint['state_dict']
     if not isinstance(checkpoint, dict) or not all(

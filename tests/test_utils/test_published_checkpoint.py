@@ -10,8 +10,9 @@ import torch
 import torch.nn.functional as F
 
 from mmpose.registry import MODELS
-from hih_mmpose.apis import convert_published_state_dict
+from hih_mmpose.utils import convert_published_state_dict
 
+CONVERTER = 'tools/model_converters/convert_official_checkpoint.py'
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
 K, C, D = 98, 256, 384  # keypoints, width, decimal-branch width
 HG_BLOCKS = ['res4_1', 'res4_2', 'res3_1', 'res3_2', 'res2_1', 'res2_2',
@@ -129,7 +130,8 @@ def build(num_stacks):
             type='TopdownPoseEstimator',
             backbone=dict(type='HIHHourglassNet', num_stacks=num_stacks),
             head=dict(type='HIHHead', in_channels=256, out_channels=98,
-                      num_stages=num_stacks))).eval()
+                      num_stages=num_stacks,
+                      decoder=dict(type='HIHLabel')))).eval()
 
 
 def test_published_layout_sizes():
@@ -171,7 +173,7 @@ def test_conversion_tool(tmp_path):
                     best_nme=dict(epoch=55)), checkpoint)
     out = tmp_path / 'hih_wflw_converted.pth'
     result = subprocess.run(
-        [sys.executable, 'tools/convert_official_checkpoint.py',
+        [sys.executable, CONVERTER,
          str(checkpoint), str(out), '--config',
          'configs/hih_wflw_published.py'],
         cwd=REPO, capture_output=True, text=True, timeout=300)
@@ -184,7 +186,7 @@ def test_conversion_tool(tmp_path):
     sd = published_state_dict(1)
     torch.save(dict(state_dict=sd), bad)
     result = subprocess.run(
-        [sys.executable, 'tools/convert_official_checkpoint.py', str(bad),
+        [sys.executable, CONVERTER, str(bad),
          str(tmp_path / 'x.pth'), '--config',
          'configs/hih_wflw_published.py'],
         cwd=REPO, capture_output=True, text=True, timeout=300)
@@ -197,7 +199,7 @@ def test_conversion_tool_never_overwrites_its_source(tmp_path):
     torch.save(dict(state_dict=published_state_dict(1)), checkpoint)
     before = checkpoint.read_bytes()
     result = subprocess.run(
-        [sys.executable, 'tools/convert_official_checkpoint.py',
+        [sys.executable, CONVERTER,
          str(checkpoint), str(checkpoint)],
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0

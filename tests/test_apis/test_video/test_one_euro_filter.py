@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from hih_mmpose.apis import OneEuroFilter
-from hih_mmpose.apis.one_euro_filter import smoothing_factor
+from hih_mmpose.apis.video.one_euro_filter import smoothing_factor
 
 
 def test_step_response_without_speed_term_is_a_low_pass():

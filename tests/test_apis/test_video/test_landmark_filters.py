@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from hih_mmpose.apis import AlignedFilter, EMAFilter, OneEuroFilter
-from hih_mmpose.apis.aligned_filter import similarity_transform
+from hih_mmpose.apis.video.aligned_filter import similarity_transform
 
 
 def test_ema_step_response():

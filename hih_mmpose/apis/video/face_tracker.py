@@ -5,7 +5,9 @@ from typing import Callable, Dict, List, Optional
 
 import numpy as np
 
-from .face_landmarker import FaceLandmarker, ImageType, load_image
+from ...utils.image_io import ImageType, load_image
+from ...utils.validation import check_number
+from ..face_landmarker import FaceLandmarker
 
 
 def landmark_box(keypoints: np.ndarray) -> np.ndarray:
@@ -93,9 +95,14 @@ class FaceTracker:
                  cut_threshold: Optional[float] = 30.,
                  smoothing: Optional[Callable[[], Callable]] = None,
                  fps: float = 30.) -> None:
-        if redetect_every is not None and redetect_every < 1:
-            raise ValueError(f'redetect_every must be >= 1, got '
-                             f'{redetect_every}')
+        if redetect_every is not None:
+            check_number('redetect_every', redetect_every, 1, integer=True)
+        # above 1: every face counts as lost (re-detect on every frame)
+        check_number('min_score', min_score, 0)
+        check_number('match_iou', match_iou, 0, 1)
+        if cut_threshold is not None:
+            check_number('cut_threshold', cut_threshold, 0)
+        check_number('fps', fps, 1e-3)
         self.landmarker = landmarker
         self.min_score = min_score
         self.redetect_every = redetect_every
@@ -129,7 +136,7 @@ class FaceTracker:
             frame), ``bbox`` (4, ), ``bbox_score``, ``keypoints`` (K, 2)
             (smoothed if ``smoothing``) and ``keypoint_scores`` (K, ).
         """
-        image = load_image(frame)
+        image = load_image(frame, self.landmarker.max_pixels)
         self.frame_index += 1
         if time is None:
             time = self.frame_index / self.fps

@@ -9,7 +9,8 @@ from mmengine.config import Config
 from torch import nn
 
 from mmpose.apis import init_model
-from hih_mmpose.apis import FaceLandmarker, optimize_for_inference
+from hih_mmpose.apis import FaceLandmarker
+from hih_mmpose.deployment import optimize_for_inference
 
 PHOTO = cbook.get_sample_data('grace_hopper.jpg', asfileobj=False)
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from hih_mmpose.apis import FaceLandmarker, FaceTracker
-from hih_mmpose.apis.face_tracker import box_iou, landmark_box
+from hih_mmpose.apis.video.face_tracker import box_iou, landmark_box
 from hih_mmpose.datasets.synthetic_video import face_video, write_face_video
 
 

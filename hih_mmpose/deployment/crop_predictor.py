@@ -1,0 +1,132 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""Face crops in, keypoints out, in a chosen precision: fp32 (PyTorch, BN
+folded, channels-last), bf16 (PyTorch autocast on oneDNN) or int8 (ONNX
+Runtime, quantised)."""
+import copy
+import os.path as osp
+import tempfile
+from typing import Optional, Tuple
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from .fast_inference import optimize_for_inference
+from .onnx_export import HIHDeployModel
+from .quantization import quantize_int8
+
+PRECISIONS = ('fp32', 'bf16', 'int8')
+
+
+class Float32(nn.Module):
+    """Runs the wrapped module in float32 inside a bf16 autocast region."""
+
+    def __init__(self, module: nn.Module) -> None:
+        super().__init__()
+        self.module = module
+
+    def forward(self, x: Tensor) -> Tensor:
+        with torch.autocast('cpu', enabled=False):
+            return self.module(x.float())
+
+
+class Bf16Network(nn.Module):
+    """A :class:`HIHDeployModel` run in bfloat16 under CPU autocast
+    (oneDNN bf16 kernels on AVX512-BF16 / AMX), decoded in float32.
+
+    With ``keep_float``, the last stage's integer heatmap convolution and
+    the decimal branch's output layer run in float32 (their argmaxes are
+    the coordinate, and bf16's 8-bit mantissa could make near-peak values
+    tie); measured on the synthetic set it makes no difference
+    (docs/deployment.md, "Low precision"). ``deploy`` is modified in place.
+    """
+
+    def __init__(self, deploy: HIHDeployModel,
+                 keep_float: bool = False) -> None:
+        super().__init__()
+        self.deploy = deploy
+        if keep_float:
+            layers = deploy.backbone.heatmap_layers
+            layers[-1] = Float32(layers[-1])
+            branch = getattr(deploy.head, 'decimal_layers', None)
+            if hasattr(branch, 'fc_out'):
+                branch.fc_out = Float32(branch.fc_out)
+
+    def forward(self, crops: Tensor) -> Tuple[Tensor, Tensor]:
+        with torch.autocast('cpu', dtype=torch.bfloat16):
+            keypoints, scores = self.deploy(crops)
+        return keypoints.float(), scores.float()
+
+
+class CropPredictor:
+    """Face crops in, keypoints out, in a chosen precision.
+
+    Args:
+        model (nn.Module): A ``TopdownPoseEstimator`` with an HIH head
+            (eval mode, CPU). Not modified (copied where it is rewritten).
+        precision (str): ``'fp32'`` (PyTorch, BN folded, channels-last),
+            ``'bf16'`` (:class:`Bf16Network`) or ``'int8'`` (ONNX Runtime,
+            :func:`quantize_int8`). Defaults to ``'fp32'``.
+        onnx_file (str, optional): For ``'int8'``: a quantised model made by
+            :func:`quantize_int8` (``tools/deployment/export_onnx.py
+            --int8``). Without it the model is quantised here, which needs
+            ``calib_crops``.
+        calib_crops (np.ndarray, optional): Calibration crops for
+            quantising here.
+        threads (int, optional): ONNX Runtime threads (default: PyTorch's).
+
+    Call: ``predictor(crops)`` with float32 (N, 3, h, w) BGR 0-255 crops
+    returns keypoints (N, K, 2) in crop pixels and scores (N, K) as numpy
+    arrays (no flip test).
+    """
+
+    def __init__(self,
+                 model: nn.Module,
+                 precision: str = 'fp32',
+                 onnx_file: Optional[str] = None,
+                 calib_crops: Optional[np.ndarray] = None,
+                 threads: Optional[int] = None) -> None:
+        if precision not in PRECISIONS:
+            raise ValueError(f'precision must be one of {PRECISIONS}, got '
+                             f'{precision!r}')
+        self.precision = precision
+        self.network = None
+        self.session = None
+        if precision == 'int8':
+            if onnx_file is None:
+                if calib_crops is None:
+                    raise ValueError(
+                        "precision='int8' needs a quantised model "
+                        '(onnx_file=...) or calibration crops '
+                        '(calib_crops=...) to quantise one')
+                self._tmp = tempfile.TemporaryDirectory()
+                onnx_file = quantize_int8(
+                    model, osp.join(self._tmp.name, 'int8.onnx'),
+                    calib_crops, tuple(calib_crops.shape[:1:-1]))
+            elif not osp.isfile(onnx_file):
+                raise FileNotFoundError(f'ONNX model {onnx_file} not found')
+            self.session = _ort_session(onnx_file, threads)
+            return
+        fast = optimize_for_inference(copy.deepcopy(model).cpu())
+        deploy = HIHDeployModel(fast).eval()
+        self.network = Bf16Network(deploy) if precision == 'bf16' else deploy
+
+    def __call__(self, crops: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        crops = np.ascontiguousarray(crops, np.float32)
+        if self.session is not None:
+            keypoints, scores = self.session.run(None, dict(crops=crops))
+            return keypoints, scores
+        with torch.inference_mode():
+            keypoints, scores = self.network(torch.from_numpy(crops))
+        return keypoints.float().numpy(), scores.float().numpy()
+
+
+def _ort_session(onnx_file: str, threads: Optional[int] = None):
+    import onnxruntime as ort
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or torch.get_num_threads()
+    # no busy-waiting threads between calls (they would slow down PyTorch
+    # work done in between, e.g. the detector or the crop warping)
+    options.add_session_config_entry('session.intra_op.allow_spinning', '0')
+    return ort.InferenceSession(onnx_file, options,
+                                providers=['CPUExecutionProvider'])
