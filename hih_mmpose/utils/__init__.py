@@ -1,7 +1,7 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 from .checkpoint import (SAFE_GLOBALS, CheckpointError, check_checkpoint_safe,
                          checkpoint_loading, load_checkpoint_file,
-                         unsafe_globals)
+                         release_checkpoint, unsafe_globals)
 from .checkpoint_match import (check_checkpoint_matches,
                                load_checkpoint_strictly)
 from .crop_transforms import crop_to_image, image_to_crop
@@ -14,7 +14,8 @@ from .validation import check_number
 
 __all__ = [
     'SAFE_GLOBALS', 'CheckpointError', 'check_checkpoint_safe',
-    'checkpoint_loading', 'load_checkpoint_file', 'unsafe_globals',
+    'checkpoint_loading', 'load_checkpoint_file', 'release_checkpoint',
+    'unsafe_globals',
     'check_checkpoint_matches', 'load_checkpoint_strictly', 'crop_to_image',
     'image_to_crop', 'MAX_IMAGE_PIXELS', 'ImageTooLargeError',
     'check_image_pixels', 'image_size', 'load_image', 'add_runner_arguments',

@@ -228,3 +228,33 @@ def load_checkpoint_file(filename: str,
             f'{filename} holds a {type(checkpoint).__name__}, not a '
             'checkpoint (a dict with a state_dict)')
     return checkpoint
+
+
+def _plain(value: object) -> object:
+    """``value`` with numpy scalars as Python numbers, recursively."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(item) for item in value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def release_checkpoint(checkpoint: dict) -> dict:
+    """A trained checkpoint made for release (``tools/misc/publish_model.py``):
+    ``state_dict`` and ``meta`` only, without the optimizer, the message hub
+    and the schedulers, and without ``meta['dataset_meta']`` (its numpy
+    arrays; mmpose's ``init_model`` rebuilds it from the config), numpy
+    scalars as Python numbers. torch's default ``weights_only`` loader
+    reads the result, so mmpose's and mmengine's own entry points load it
+    with nothing set.
+
+    Raises:
+        CheckpointError: If ``checkpoint`` has no ``state_dict``.
+    """
+    if not isinstance(checkpoint.get('state_dict'), dict):
+        raise CheckpointError('the checkpoint has no state_dict')
+    meta = {key: value for key, value in checkpoint.get('meta', {}).items()
+            if key != 'dataset_meta'}
+    return dict(state_dict=checkpoint['state_dict'], meta=_plain(meta))
