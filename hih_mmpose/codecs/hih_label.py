@@ -8,8 +8,8 @@ from torch import Tensor
 
 from mmpose.codecs.base import BaseKeypointCodec
 from mmpose.registry import KEYPOINT_CODECS
-from .hih_utils import (decode_hih, decode_hih_torch, gaussian_heatmaps,
-                        split_coordinates)
+from .hih_utils import (DECIMAL_DECODES, decode_hih, decode_hih_torch,
+                        gaussian_heatmaps, split_coordinates)
 
 IntPair = Union[int, Tuple[int, int]]
 
@@ -70,6 +70,9 @@ class HIHLabel(BaseKeypointCodec):
         mask_decimal (bool): When decoding, ignore a decimal map whose
             logits are all <= 0, as the published decoder does.
             Defaults to ``True``.
+        decimal_decode (str): The decimal part: ``'argmax'`` of the decimal
+            map (published) or its ``'expectation'`` under the softmax of
+            the logits. Defaults to ``'argmax'``.
 
     .. _`Heatmap in Heatmap`: https://arxiv.org/abs/2104.03100
     """
@@ -86,7 +89,8 @@ class HIHLabel(BaseKeypointCodec):
                  decimal_size: IntPair = (8, 8),
                  sigma: float = 1.5,
                  decimal_sigma: float = 1.0,
-                 mask_decimal: bool = True) -> None:
+                 mask_decimal: bool = True,
+                 decimal_decode: str = 'argmax') -> None:
         super().__init__()
         self.input_size = tuple(to_2tuple(input_size))
         self.heatmap_size = tuple(to_2tuple(heatmap_size))
@@ -110,6 +114,11 @@ class HIHLabel(BaseKeypointCodec):
         self.sigma = sigma
         self.decimal_sigma = decimal_sigma
         self.mask_decimal = mask_decimal
+        if decimal_decode not in DECIMAL_DECODES:
+            raise ValueError(
+                f'{self.__class__.__name__}: decimal_decode must be one of '
+                f'{DECIMAL_DECODES}, got {decimal_decode!r}')
+        self.decimal_decode = decimal_decode
 
     def encode(self,
                keypoints: np.ndarray,
@@ -175,7 +184,7 @@ class HIHLabel(BaseKeypointCodec):
         decimal_logits = decimal_logits.reshape((1, ) +
                                                 decimal_logits.shape[-3:])
         coords, scores = decode_hih(integer_heatmaps, decimal_logits,
-                                    self.mask_decimal)
+                                    self.mask_decimal, self.decimal_decode)
         return coords * self.stride - 0.5, scores
 
     def decode_torch(self, integer_heatmaps: Tensor,
@@ -191,7 +200,8 @@ class HIHLabel(BaseKeypointCodec):
             [0, 1] (N, K), as tensors on the input device.
         """
         coords, scores = decode_hih_torch(integer_heatmaps, decimal_logits,
-                                          self.mask_decimal)
+                                          self.mask_decimal,
+                                          self.decimal_decode)
         return coords * self.stride - 0.5, scores
 
     def batch_decode(

@@ -115,21 +115,42 @@ def argmax_2d(maps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     return xy, value
 
 
+DECIMAL_DECODES = ('argmax', 'expectation')
+
+
+def decimal_expectation(decimal_logits: np.ndarray) -> np.ndarray:
+    """Expected interval (column, row), float (..., 2), under the softmax of
+    (..., h, w) decimal logits over all ``h * w`` intervals."""
+    height, width = decimal_logits.shape[-2:]
+    flat = decimal_logits.reshape(decimal_logits.shape[:-2] + (-1, ))
+    flat = np.exp(flat - flat.max(-1, keepdims=True))
+    prob = (flat / flat.sum(-1, keepdims=True)).reshape(decimal_logits.shape)
+    columns = (prob.sum(-2) * np.arange(width)).sum(-1)
+    rows = (prob.sum(-1) * np.arange(height)).sum(-1)
+    return np.stack([columns, rows], axis=-1)
+
+
 def decode_hih(integer_heatmaps: np.ndarray, decimal_logits: np.ndarray,
-               mask_decimal: bool = True) -> Tuple[np.ndarray, np.ndarray]:
+               mask_decimal: bool = True,
+               decimal_decode: str = 'argmax'
+               ) -> Tuple[np.ndarray, np.ndarray]:
     """Decode HIH maps into coordinates in heatmap units (numpy).
 
     The coordinate is ``argmax(integer map) + argmax(decimal map) / [w, h]``
     per axis, as the published decoder computes it. A landmark whose integer
     map has no positive value decodes to (0, 0); with ``mask_decimal`` a
     decimal map with no positive logit contributes no decimal part (the
-    published behaviour).
+    published behaviour). ``decimal_decode='expectation'`` takes the
+    expected interval under the softmax of the decimal logits (the
+    distribution the seamless loss trains) instead of its argmax.
 
     Args:
         integer_heatmaps (np.ndarray): Integer heatmaps, shape (N, K, H, W).
         decimal_logits (np.ndarray): Decimal logits, shape (N, K, h, w).
         mask_decimal (bool): Apply the ``max > 0`` mask to the decimal map.
             Defaults to ``True``.
+        decimal_decode (str): ``'argmax'`` (published) or
+            ``'expectation'``. Defaults to ``'argmax'``.
 
     Returns:
         tuple:
@@ -139,6 +160,11 @@ def decode_hih(integer_heatmaps: np.ndarray, decimal_logits: np.ndarray,
     """
     cells, peak = argmax_2d(integer_heatmaps)
     bins, decimal_peak = argmax_2d(decimal_logits)
+    if decimal_decode == 'expectation':
+        bins = decimal_expectation(decimal_logits)
+    elif decimal_decode != 'argmax':
+        raise ValueError(f'decimal_decode must be one of {DECIMAL_DECODES}, '
+                         f'got {decimal_decode!r}')
     cells = np.where((peak > 0)[..., None], cells, 0)
     if mask_decimal:
         bins = np.where((decimal_peak > 0)[..., None], bins, 0)
@@ -157,9 +183,22 @@ def argmax_2d_torch(maps: Tensor) -> Tuple[Tensor, Tensor]:
     return xy, value
 
 
+def decimal_expectation_torch(decimal_logits: Tensor) -> Tensor:
+    """Torch version of :func:`decimal_expectation` (exportable)."""
+    height, width = decimal_logits.shape[-2:]
+    prob = decimal_logits.flatten(-2).float().softmax(-1).unflatten(
+        -1, (height, width))
+    columns = (prob.sum(-2) * torch.arange(
+        width, device=prob.device, dtype=prob.dtype)).sum(-1)
+    rows = (prob.sum(-1) * torch.arange(
+        height, device=prob.device, dtype=prob.dtype)).sum(-1)
+    return torch.stack([columns, rows], -1)
+
+
 def decode_hih_torch(integer_heatmaps: Tensor,
                      decimal_logits: Tensor,
-                     mask_decimal: bool = True) -> Tuple[Tensor, Tensor]:
+                     mask_decimal: bool = True,
+                     decimal_decode: str = 'argmax') -> Tuple[Tensor, Tensor]:
     """Batched torch version of :func:`decode_hih` (any device, exportable).
 
     Args:
@@ -167,6 +206,8 @@ def decode_hih_torch(integer_heatmaps: Tensor,
         decimal_logits (Tensor): Decimal logits, shape (N, K, h, w).
         mask_decimal (bool): Apply the ``max > 0`` mask to the decimal map.
             Defaults to ``True``.
+        decimal_decode (str): ``'argmax'`` or ``'expectation'``. Defaults
+            to ``'argmax'``.
 
     Returns:
         tuple:
@@ -175,6 +216,11 @@ def decode_hih_torch(integer_heatmaps: Tensor,
     """
     cells, peak = argmax_2d_torch(integer_heatmaps)
     bins, decimal_peak = argmax_2d_torch(decimal_logits)
+    if decimal_decode == 'expectation':
+        bins = decimal_expectation_torch(decimal_logits)
+    elif decimal_decode != 'argmax':
+        raise ValueError(f'decimal_decode must be one of {DECIMAL_DECODES}, '
+                         f'got {decimal_decode!r}')
     cells = cells * (peak > 0).unsqueeze(-1)
     if mask_decimal:
         bins = bins * (decimal_peak > 0).unsqueeze(-1)

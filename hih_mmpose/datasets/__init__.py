@@ -2,6 +2,7 @@
 from .annotation_check import (AnnotationError, check_dataset_config,
                                check_face_annotations, check_run_datasets)
 from .coco_layout import face_annotation, write_coco
+from .label_noise import NOISE_GROUPS, NOISE_SIGMAS, add_label_noise
 from .landmark_schemes import (WFLW_TO_300W, WFLW_TO_COFW, wflw_to_300w,
                                wflw_to_cofw)
 from .synthetic_dataset import SYNTHETIC_ANN_FILES, generate_synthetic_dataset
@@ -14,5 +15,6 @@ __all__ = [
     'WFLW_TO_COFW',
     'wflw_to_300w', 'wflw_to_cofw', 'SYNTHETIC_ANN_FILES',
     'generate_synthetic_dataset', 'face_template', 'render_face',
-    'RandomGaussianBlur', 'RandomOcclusion'
+    'RandomGaussianBlur', 'RandomOcclusion', 'NOISE_GROUPS', 'NOISE_SIGMAS',
+    'add_label_noise'
 ]

@@ -12,7 +12,7 @@ The landmarks are the points the drawing was made from, so they are exact.
 This is the embedded default data set: it needs no download and trains a
 small HIH model on CPU in minutes. It is not a substitute for WFLW.
 """
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -208,10 +208,15 @@ def render_face(rng: np.random.Generator,
     return _finish(rng, image, landmarks, face['scale']), landmarks
 
 
-def draw_face(image: np.ndarray, face: Dict,
-              hair: bool = True) -> Tuple[np.ndarray, np.ndarray]:
+def draw_face(image: np.ndarray, face: Dict, hair: bool = True,
+              hidden: Optional[np.ndarray] = None
+              ) -> Tuple[np.ndarray, np.ndarray]:
     """Draw the face ``face`` (as :func:`sample_face` makes it) on a copy
     of ``image`` (H, W, 3) uint8 BGR, without noise or occluders.
+
+    ``hidden`` (98, ) bool marks landmarks turned away from the camera
+    (see :mod:`synthetic_wild`): a feature (brow, eye, nose, mouth) most of
+    whose landmarks are hidden is not drawn.
 
     Returns:
         tuple: the drawing (H, W, 3) uint8 and the landmarks (98, 2) in
@@ -234,14 +239,21 @@ def draw_face(image: np.ndarray, face: Dict,
             [hair_points, [[-1.1, 0.3, 0], [1.1, 0.3, 0]]])
         _fill(image, project(hair_points[np.r_[17:19, 0:17]], face),
               face['hair'][::-1])
+    def shown(indices) -> bool:
+        return hidden is None or hidden[indices].mean() <= 0.5
+
     _fill(image, np.concatenate([landmarks[:33], project(forehead, face)]),
           skin)
-    _fill(image, landmarks[33:42], face['hair'][::-1] * 0.6)
-    _fill(image, landmarks[42:51], face['hair'][::-1] * 0.6)
+    for brow in (slice(33, 42), slice(42, 51)):
+        if shown(brow):
+            _fill(image, landmarks[brow], face['hair'][::-1] * 0.6)
 
     eye_mask = np.zeros(image.shape[:2], np.uint8)
     iris = image.copy()
-    for eye, pupil in ((slice(60, 68), 96), (slice(68, 76), 97)):
+    eyes = [(eye, pupil) for eye, pupil in ((slice(60, 68), 96),
+                                            (slice(68, 76), 97))
+            if shown(eye)]
+    for eye, pupil in eyes:
         _fill(image, landmarks[eye], (235, 235, 240))
         cv2.fillPoly(eye_mask, [_pts(landmarks[eye])], 255, cv2.LINE_AA,
                      SHIFT)
@@ -254,11 +266,13 @@ def draw_face(image: np.ndarray, face: Dict,
     alpha = (eye_mask[..., None] / 255.) * (iris != image).any(-1,
                                                                keepdims=True)
     image = (image * (1 - alpha) + iris * alpha).astype(np.uint8)
-    for eye in (slice(60, 68), slice(68, 76)):
+    for eye, _ in eyes:
         _line(image, landmarks[eye], skin * 0.45, scale * 0.02, closed=True)
 
     _line(image, landmarks[51:55], skin * 0.75, scale * 0.025)
     _line(image, landmarks[55:60], skin * 0.6, scale * 0.03)
+    if not shown(slice(76, 96)):
+        return image, landmarks
     _fill(image, landmarks[76:88], face['lips'][::-1])
     if np.linalg.norm(landmarks[94] - landmarks[90]) > 0.02 * scale:
         _fill(image, landmarks[88:96], (40., 30., 60.))

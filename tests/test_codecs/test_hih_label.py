@@ -2,6 +2,7 @@
 from unittest import TestCase
 
 import numpy as np
+import pytest
 import torch
 
 from mmpose.datasets.transforms import GenerateTarget, PackPoseInputs
@@ -250,3 +251,36 @@ def test_decimal_targets_for_cells():
                                  1.0)
     # x: 20 is left of the true cell 21 -> edge bin 7; y: 7.375 -> bin 3
     assert bins.tolist() == [[7, 3]]
+
+
+def test_expectation_decode_exact_values():
+    """The expected interval under the softmax of the decimal logits:
+    uniform logits give the centre of the 8 x 8 grid (3.5, 3.5), two equal
+    peaks at columns 2 and 4 their midpoint, a sharp peak its argmax;
+    numpy and torch agree, and the codec decodes with it when asked."""
+    from hih_mmpose.codecs.hih_utils import (decimal_expectation,
+                                             decimal_expectation_torch)
+    logits = np.zeros((1, 3, 8, 8), np.float32)
+    logits[0, 1, 5, [2, 4]] = 50.
+    logits[0, 2, 6, 1] = 80.
+    expected = decimal_expectation(logits)
+    np.testing.assert_allclose(expected[0, 0], [3.5, 3.5], atol=1e-6)
+    np.testing.assert_allclose(expected[0, 1], [3., 5.], atol=1e-6)
+    np.testing.assert_allclose(expected[0, 2], [1., 6.], atol=1e-6)
+    np.testing.assert_allclose(
+        decimal_expectation_torch(torch.from_numpy(logits)).numpy(),
+        expected, atol=1e-5)
+
+    heatmaps = np.zeros((1, 3, 64, 64), np.float32)
+    heatmaps[0, :, 10, 20] = 1.  # cell (20, 10)
+    codec = HIHLabel(decimal_decode='expectation', mask_decimal=False)
+    keypoints, _ = codec.decode(heatmaps, logits)
+    # (cell + expectation / 8) * 4 - 0.5 input pixels
+    np.testing.assert_allclose(keypoints[0, 1],
+                               [(20 + 3 / 8) * 4 - 0.5,
+                                (10 + 5 / 8) * 4 - 0.5], atol=1e-4)
+    torch_keypoints, _ = codec.decode_torch(torch.from_numpy(heatmaps),
+                                            torch.from_numpy(logits))
+    np.testing.assert_allclose(torch_keypoints.numpy(), keypoints, atol=1e-4)
+    with pytest.raises(ValueError, match='decimal_decode must be one of'):
+        HIHLabel(decimal_decode='mean')

@@ -206,11 +206,20 @@ def test_decoder_ablation_tool(tiny_hih, tmp_path):
     assert 'decimal interval top-1 accuracy' in result.stdout
     assert 'mmpose DARK (blur 5)' in result.stdout
     rows = json.loads(out.read_text())
-    names = ['hih', 'cell_centre', 'quarter_offset', 'dark_k3', 'dark_k5',
-             'decimal_oracle']
+    names = ['hih', 'hih_expectation', 'cell_centre', 'quarter_offset',
+             'dark_k3', 'dark_k5', 'decimal_oracle']
+    groups = ['contour', 'brows', 'nose', 'eyes', 'mouth']
     assert [k for k in rows if k.startswith('NME/')] == [
-        f'NME/{n}' for n in names]
-    assert all(np.isfinite(rows[f'NME/{n}']) for n in names)
+        f'NME/{n}{g}' for n in names for g in [''] + [f'/{g}' for g in groups]]
+    assert all(np.isfinite(rows[k]) for k in rows if k.startswith('NME/'))
+    # the groups' NMEs average to the whole face's (same faces, each face's
+    # NME a mean over its points: 33 + 18 + 9 + 18 + 20 = 98)
+    sizes = dict(contour=33, brows=18, nose=9, eyes=18, mouth=20)
+    for name in names:
+        np.testing.assert_allclose(
+            sum(sizes[g] * rows[f'NME/{name}/{g}'] for g in groups) / 98,
+            rows[f'NME/{name}'], rtol=1e-9)
+    assert 'contour    brows     nose     eyes    mouth' in result.stdout
     assert rows['chance_decimal'] == 1 / 64
     assert 0 <= rows['acc_decimal'] <= 1 and 0 <= rows['acc_cell'] <= 1
     # it never writes over its inputs

@@ -6,9 +6,12 @@ annotations/face_landmarks_synthetic{,68,29}_{train,test}.json with 98 WFLW,
 68 300W and 29 COFW landmarks (loadable by WFLWDataset, Face300WDataset and
 COFWDataset).
 
-Example:
+Examples:
     .venv/bin/python tools/dataset_converters/generate_synthetic_faces.py \
         --out-dir data/synthetic --num-train 2000 --num-test 200
+    # the wild profile, training labels with annotation noise
+    .venv/bin/python tools/dataset_converters/generate_synthetic_faces.py \
+        --out-dir data/synthetic_wild --profile wild --label-noise 1
 """
 import argparse
 
@@ -22,10 +25,21 @@ def main() -> None:
     parser.add_argument('--num-test', type=int, default=200)
     parser.add_argument('--image-size', type=int, default=192)
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument(
+        '--profile', choices=['easy', 'wild'], default='easy',
+        help="'easy' (the quick start's faces) or 'wild' (any pose, "
+        'occluders with occlusion flags, small and degraded faces, WFLW\'s '
+        'attribute subsets)')
+    parser.add_argument(
+        '--label-noise', type=float, default=0., metavar='SCALE',
+        help='annotation noise on the training labels only (1 = the model '
+        'of hih_mmpose/datasets/label_noise.py; test labels stay exact)')
     args = parser.parse_args()
     written = generate_synthetic_dataset(args.out_dir, args.num_train,
                                          args.num_test, args.image_size,
-                                         args.seed)
+                                         args.seed,
+                                         label_noise=args.label_noise,
+                                         profile=args.profile)
     for name, path in written.items():
         print(f'{name:12} {path}')
 

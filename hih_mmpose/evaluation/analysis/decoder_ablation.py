@@ -7,7 +7,7 @@ DARK refinements) and against an oracle that takes the true decimal
 interval, all on the same last-stage maps, without flip test.
 """
 from collections import OrderedDict
-from typing import Dict, Iterable, Sequence
+from typing import Dict, Iterable, Optional, Sequence
 
 import numpy as np
 import torch
@@ -35,8 +35,18 @@ def keypoints_in_crop(sample) -> np.ndarray:
         np.asarray(meta['input_size'], np.float64))
 
 
+#: WFLW landmark groups the ablation reports separately
+LANDMARK_GROUPS = OrderedDict(
+    contour=list(range(33)),
+    brows=list(range(33, 51)),
+    nose=list(range(51, 60)),
+    eyes=list(range(60, 76)) + [96, 97],
+    mouth=list(range(76, 96)))
+
+
 def crop_nme(crop_keypoints: np.ndarray, truth: Dict[str, np.ndarray],
-             metric: nn.Module) -> float:
+             metric: nn.Module,
+             keypoints: Optional[Sequence[int]] = None) -> float:
     """Mean NME of keypoints given in crop pixels.
 
     Args:
@@ -47,6 +57,8 @@ def crop_nme(crop_keypoints: np.ndarray, truth: Dict[str, np.ndarray],
             ``input_scale`` (N, 2) and ``input_size`` (2, ), as
             :func:`collect_maps` returns them.
         metric (FaceAlignmentMetric): Gives the normalising distance.
+        keypoints (Sequence[int], optional): Only these keypoints (a
+            landmark group). Defaults to all.
 
     Returns:
         float: Mean per-face NME (a fraction); faces without a visible
@@ -56,8 +68,13 @@ def crop_nme(crop_keypoints: np.ndarray, truth: Dict[str, np.ndarray],
     image = crop_to_image(crop_keypoints, truth['input_center'],
                           truth['input_scale'], truth['input_size'])
     norm = metric.norm_distance(gt, truth['bboxes'])
+    visible = truth['visible'].copy()
+    if keypoints is not None:
+        chosen = np.zeros(visible.shape[1], bool)
+        chosen[list(keypoints)] = True
+        visible &= chosen
     return float(np.nanmean(per_image_nme(landmark_errors(image, gt, norm),
-                                          truth['visible'])))
+                                          visible)))
 
 
 def sample_truth(samples: Sequence, stride: float) -> Dict[str, np.ndarray]:
@@ -139,8 +156,11 @@ def decoder_ablation(maps: Dict[str, np.ndarray],
         dark_kernels (Sequence[int]): DARK blur kernel sizes, one row each.
 
     Returns:
-        OrderedDict: ``NME/<decoder>`` for ``hih``, ``cell_centre``,
-        ``quarter_offset``, ``dark_k<size>`` and ``decimal_oracle``;
+        OrderedDict: ``NME/<decoder>`` for ``hih`` (the argmax decode),
+        ``hih_expectation`` (the expected decimal interval),
+        ``cell_centre``, ``quarter_offset``, ``dark_k<size>`` and
+        ``decimal_oracle``, and for 98-point faces ``NME/<decoder>/<group>``
+        for the :data:`LANDMARK_GROUPS`;
         ``acc_decimal`` (top-1 interval accuracy: the decimal argmax is the
         interval of the true keypoint in the argmax cell, its nearest edge
         interval if it lies in another cell; chance ``1 / (Hd * Wd)``),
@@ -155,6 +175,8 @@ def decoder_ablation(maps: Dict[str, np.ndarray],
     rows = OrderedDict()
     rows['hih'] = decode_hih(integer_heatmaps, decimal_logits,
                              mask_decimal)[0]
+    rows['hih_expectation'] = decode_hih(integer_heatmaps, decimal_logits,
+                                         mask_decimal, 'expectation')[0]
     rows['cell_centre'] = decode_cell_centres(integer_heatmaps)
     rows['quarter_offset'] = decode_quarter_offset(integer_heatmaps)
     for kernel in dark_kernels:
@@ -163,9 +185,13 @@ def decoder_ablation(maps: Dict[str, np.ndarray],
         integer_heatmaps, gt_coords, decimal_size, decimal_sigma)
 
     results = OrderedDict()
+    groups = LANDMARK_GROUPS if integer_heatmaps.shape[1] == 98 else {}
     for name, coords in rows.items():
         results[f'NME/{name}'] = crop_nme(coords * stride - 0.5, maps,
                                           metric)
+        for group, indices in groups.items():
+            results[f'NME/{name}/{group}'] = crop_nme(
+                coords * stride - 0.5, maps, metric, indices)
 
     # the interval the decimal map should name, in the cell it was read at
     cells, _ = argmax_2d(integer_heatmaps)
@@ -187,20 +213,25 @@ def decoder_ablation(maps: Dict[str, np.ndarray],
 def format_ablation(results: Dict[str, float]) -> str:
     """The ablation as a text table, NME in %."""
     labels = OrderedDict(
-        hih='HIH (integer argmax + decimal argmax, the model\'s decode)',
+        hih='HIH, decimal argmax (published decode)',
+        hih_expectation='HIH, expected decimal interval',
         cell_centre='integer argmax, cell centre',
         quarter_offset='integer argmax + mmpose quarter offset',
         decimal_oracle='integer argmax + true interval in that cell (oracle)')
-    lines = ['decoder (same maps, no flip test)' + ' ' * 26 + 'NME %']
+    groups = [group for group in LANDMARK_GROUPS
+              if f'NME/hih/{group}' in results]
+    lines = [f'{"decoder (same maps, no flip test), NME %":<58}{"all":>7}' +
+             ''.join(f'{group:>9}' for group in groups)]
     for key, value in results.items():
-        if not key.startswith('NME/'):
+        if not key.startswith('NME/') or key.count('/') > 1:
             continue
         name = key[4:]
         if name.startswith('dark_k'):
             label = f'integer heatmap + mmpose DARK (blur {name[6:]})'
         else:
             label = labels[name]
-        lines.append(f'  {label:<64}{100 * value:6.3f}')
+        lines.append(f'  {label:<56}{100 * value:7.3f}' + ''.join(
+            f'{100 * results[f"{key}/{group}"]:9.3f}' for group in groups))
     lines.append(f'decimal interval top-1 accuracy: '
                  f'{100 * results["acc_decimal"]:.1f} % (chance '
                  f'{100 * results["chance_decimal"]:.1f} %; '
