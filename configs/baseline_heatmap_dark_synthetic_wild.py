@@ -6,6 +6,15 @@
 _base_ = ['./baseline_heatmap_dark_synthetic.py']
 
 data_root = 'data/synthetic_wild/'
+# the base's MSRAHeatmap codec, written out: the variable `codec` of the
+# merged bases also carries HIHLabel's keys
+heatmap_codec = dict(
+    type='MSRAHeatmap',
+    input_size=(128, 128),
+    heatmap_size=(32, 32),
+    sigma=1.5,
+    unbiased=True,
+    blur_kernel_size=3)
 train_cfg = dict(max_epochs=24, val_interval=6)
 param_scheduler = [
     dict(type='LinearLR', begin=0, end=50, start_factor=0.01, by_epoch=False),
@@ -25,8 +34,8 @@ train_pipeline = [
         rotate_factor=45,
         rotate_prob=0.7,
         scale_factor=(0.75, 1.25)),
-    dict(type='TopdownAffine', input_size={{_base_.codec.input_size}}),
-    dict(type='GenerateTarget', encoder={{_base_.codec}}),
+    dict(type='TopdownAffine', input_size=heatmap_codec['input_size']),
+    dict(type='GenerateTarget', encoder=heatmap_codec),
     dict(type='PackPoseInputs')
 ]
 train_dataloader = dict(

@@ -158,8 +158,9 @@ def decoder_ablation(maps: Dict[str, np.ndarray],
     Returns:
         OrderedDict: ``NME/<decoder>`` for ``hih`` (the argmax decode),
         ``hih_expectation`` (the expected decimal interval),
-        ``cell_centre``, ``quarter_offset``, ``dark_k<size>`` and
-        ``decimal_oracle``, and for 98-point faces ``NME/<decoder>/<group>``
+        ``cell_centre``, ``quarter_offset``, ``dark_k<size>``,
+        ``hih_expectation_dark`` (the mean of the expectation decode and
+        DARK with the first kernel) and ``decimal_oracle``, and for 98-point faces ``NME/<decoder>/<group>``
         for the :data:`LANDMARK_GROUPS`;
         ``acc_decimal`` (top-1 interval accuracy: the decimal argmax is the
         interval of the true keypoint in the argmax cell, its nearest edge
@@ -181,6 +182,9 @@ def decoder_ablation(maps: Dict[str, np.ndarray],
     rows['quarter_offset'] = decode_quarter_offset(integer_heatmaps)
     for kernel in dark_kernels:
         rows[f'dark_k{kernel}'] = decode_dark(integer_heatmaps, kernel)
+    # the two estimates averaged: their errors are partly independent
+    rows['hih_expectation_dark'] = (
+        rows['hih_expectation'] + rows[f'dark_k{dark_kernels[0]}']) / 2
     rows['decimal_oracle'] = decode_decimal_oracle(
         integer_heatmaps, gt_coords, decimal_size, decimal_sigma)
 
@@ -215,6 +219,7 @@ def format_ablation(results: Dict[str, float]) -> str:
     labels = OrderedDict(
         hih='HIH, decimal argmax (published decode)',
         hih_expectation='HIH, expected decimal interval',
+        hih_expectation_dark='mean of the expected interval and DARK',
         cell_centre='integer argmax, cell centre',
         quarter_offset='integer argmax + mmpose quarter offset',
         decimal_oracle='integer argmax + true interval in that cell (oracle)')
