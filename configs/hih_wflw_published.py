@@ -22,7 +22,7 @@ model = dict(
             type='SeamlessLoss',
             use_target_weight=True,
             loss_weight=0.05),
-        decoder=dict(mask_decimal=True)),
+        decoder=dict(mask_decimal=True, decimal_decode='argmax')),
     test_cfg=dict(flip_test=False))
 
 ann_dir = 'annotations_published/'
