@@ -160,8 +160,9 @@ def decoder_ablation(maps: Dict[str, np.ndarray],
         ``hih_expectation`` (the expected decimal interval),
         ``cell_centre``, ``quarter_offset``, ``dark_k<size>``,
         ``hih_expectation_dark`` (the mean of the expectation decode and
-        DARK with the first kernel) and ``decimal_oracle``, and for 98-point faces ``NME/<decoder>/<group>``
-        for the :data:`LANDMARK_GROUPS`;
+        DARK with the first kernel) and ``decimal_oracle``, and for
+        98-point faces ``NME/<decoder>/<group>`` for the
+        :data:`LANDMARK_GROUPS`;
         ``acc_decimal`` (top-1 interval accuracy: the decimal argmax is the
         interval of the true keypoint in the argmax cell, its nearest edge
         interval if it lies in another cell; chance ``1 / (Hd * Wd)``),
