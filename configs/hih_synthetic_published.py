@@ -14,4 +14,4 @@ model = dict(
             type='SeamlessLoss',
             use_target_weight=True,
             loss_weight=0.05),
-        decoder=dict(mask_decimal=True)))
+        decoder=dict(mask_decimal=True, decimal_decode='argmax')))

@@ -70,18 +70,26 @@ class HIHLabel(BaseKeypointCodec):
         mask_decimal (bool): When decoding, ignore a decimal map whose
             logits are all <= 0, as the published decoder does.
             Defaults to ``True``.
-        decimal_decode (str): The decimal part: ``'argmax'`` of the decimal
-            map (published) or its ``'expectation'`` under the softmax of
-            the logits. Defaults to ``'argmax'``.
+        decimal_decode (str): How to decode: ``'argmax'`` of the decimal
+            map (published), its ``'expectation'`` under the softmax of
+            the logits, or ``'expectation_dark'``, the mean of that
+            coordinate and mmpose's DARK refinement of the integer heatmap
+            (measured best under annotation noise, see
+            ``docs/wild_faces.md``). Defaults to ``'argmax'``.
+        blur_kernel_size (int): DARK's Gaussian blur kernel size (odd,
+            >= 3) for ``'expectation_dark'``. Defaults to ``3``.
 
     .. _`Heatmap in Heatmap`: https://arxiv.org/abs/2104.03100
     """
 
     field_mapping_table = dict(heatmaps='heatmaps')
+    # (the occlusion labels are packed when GetKeypointOcclusion made them)
     label_mapping_table = dict(
         keypoint_weights='keypoint_weights',
         decimal_heatmaps='decimal_heatmaps',
-        keypoint_coords='keypoint_coords')
+        keypoint_coords='keypoint_coords',
+        keypoint_occlusion='keypoint_occlusion',
+        keypoint_occlusion_weights='keypoint_occlusion_weights')
 
     def __init__(self,
                  input_size: IntPair = (256, 256),
@@ -90,7 +98,8 @@ class HIHLabel(BaseKeypointCodec):
                  sigma: float = 1.5,
                  decimal_sigma: float = 1.0,
                  mask_decimal: bool = True,
-                 decimal_decode: str = 'argmax') -> None:
+                 decimal_decode: str = 'argmax',
+                 blur_kernel_size: int = 3) -> None:
         super().__init__()
         self.input_size = tuple(to_2tuple(input_size))
         self.heatmap_size = tuple(to_2tuple(heatmap_size))
@@ -119,6 +128,11 @@ class HIHLabel(BaseKeypointCodec):
                 f'{self.__class__.__name__}: decimal_decode must be one of '
                 f'{DECIMAL_DECODES}, got {decimal_decode!r}')
         self.decimal_decode = decimal_decode
+        if blur_kernel_size < 3 or blur_kernel_size % 2 != 1:
+            raise ValueError(
+                f'{self.__class__.__name__}: blur_kernel_size must be odd and '
+                f'>= 3, got {blur_kernel_size}')
+        self.blur_kernel_size = blur_kernel_size
 
     def encode(self,
                keypoints: np.ndarray,
@@ -184,7 +198,8 @@ class HIHLabel(BaseKeypointCodec):
         decimal_logits = decimal_logits.reshape((1, ) +
                                                 decimal_logits.shape[-3:])
         coords, scores = decode_hih(integer_heatmaps, decimal_logits,
-                                    self.mask_decimal, self.decimal_decode)
+                                    self.mask_decimal, self.decimal_decode,
+                                    self.blur_kernel_size)
         return coords * self.stride - 0.5, scores
 
     def decode_torch(self, integer_heatmaps: Tensor,
@@ -201,7 +216,8 @@ class HIHLabel(BaseKeypointCodec):
         """
         coords, scores = decode_hih_torch(integer_heatmaps, decimal_logits,
                                           self.mask_decimal,
-                                          self.decimal_decode)
+                                          self.decimal_decode,
+                                          self.blur_kernel_size)
         return coords * self.stride - 0.5, scores
 
     def batch_decode(

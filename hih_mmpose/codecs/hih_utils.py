@@ -13,6 +13,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from .dark_refine import refine_dark, refine_keypoints_dark_torch
+
 
 def gaussian_window(sigma: float) -> Tuple[int, int]:
     """Offsets of the first and last cell of the published Gaussian kernel.
@@ -115,7 +117,8 @@ def argmax_2d(maps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     return xy, value
 
 
-DECIMAL_DECODES = ('argmax', 'expectation')
+#: ways to read the decimal map (see :func:`decode_hih`)
+DECIMAL_DECODES = ('argmax', 'expectation', 'expectation_dark')
 
 
 def decimal_expectation(decimal_logits: np.ndarray) -> np.ndarray:
@@ -132,7 +135,8 @@ def decimal_expectation(decimal_logits: np.ndarray) -> np.ndarray:
 
 def decode_hih(integer_heatmaps: np.ndarray, decimal_logits: np.ndarray,
                mask_decimal: bool = True,
-               decimal_decode: str = 'argmax'
+               decimal_decode: str = 'argmax',
+               blur_kernel_size: int = 3
                ) -> Tuple[np.ndarray, np.ndarray]:
     """Decode HIH maps into coordinates in heatmap units (numpy).
 
@@ -142,15 +146,22 @@ def decode_hih(integer_heatmaps: np.ndarray, decimal_logits: np.ndarray,
     decimal map with no positive logit contributes no decimal part (the
     published behaviour). ``decimal_decode='expectation'`` takes the
     expected interval under the softmax of the decimal logits (the
-    distribution the seamless loss trains) instead of its argmax.
+    distribution the seamless loss trains) instead of its argmax;
+    ``'expectation_dark'`` averages that coordinate with mmpose's DARK
+    refinement of the integer heatmap alone (``argmax + DARK offset + 0.5``,
+    the cell centre convention; the offset clipped to one cell, which only
+    a flat or multi-modal map exceeds), two estimates whose errors are
+    partly independent.
 
     Args:
         integer_heatmaps (np.ndarray): Integer heatmaps, shape (N, K, H, W).
         decimal_logits (np.ndarray): Decimal logits, shape (N, K, h, w).
         mask_decimal (bool): Apply the ``max > 0`` mask to the decimal map.
             Defaults to ``True``.
-        decimal_decode (str): ``'argmax'`` (published) or
-            ``'expectation'``. Defaults to ``'argmax'``.
+        decimal_decode (str): One of :data:`DECIMAL_DECODES`. Defaults to
+            ``'argmax'`` (published).
+        blur_kernel_size (int): DARK's blur kernel size, for
+            ``'expectation_dark'``. Defaults to ``3``.
 
     Returns:
         tuple:
@@ -158,19 +169,28 @@ def decode_hih(integer_heatmaps: np.ndarray, decimal_logits: np.ndarray,
         - scores (np.ndarray): Integer heatmap maxima clipped to [0, 1],
           (N, K).
     """
+    check_decimal_decode(decimal_decode)
     cells, peak = argmax_2d(integer_heatmaps)
     bins, decimal_peak = argmax_2d(decimal_logits)
-    if decimal_decode == 'expectation':
+    if decimal_decode != 'argmax':
         bins = decimal_expectation(decimal_logits)
-    elif decimal_decode != 'argmax':
-        raise ValueError(f'decimal_decode must be one of {DECIMAL_DECODES}, '
-                         f'got {decimal_decode!r}')
     cells = np.where((peak > 0)[..., None], cells, 0)
     if mask_decimal:
         bins = np.where((decimal_peak > 0)[..., None], bins, 0)
     decimal_size = np.array(decimal_logits.shape[:-3:-1])  # (w, h)
     coords = cells + bins / decimal_size
+    if decimal_decode == 'expectation_dark':
+        dark = refine_dark(cells, integer_heatmaps, blur_kernel_size)
+        coords = (coords + cells + np.clip(dark - cells, -1, 1) + 0.5) / 2
     return coords.astype(np.float32), np.clip(peak, 0, 1).astype(np.float32)
+
+
+def check_decimal_decode(decimal_decode: str) -> None:
+    """Raise ``ValueError`` unless ``decimal_decode`` is one of
+    :data:`DECIMAL_DECODES`."""
+    if decimal_decode not in DECIMAL_DECODES:
+        raise ValueError(f'decimal_decode must be one of {DECIMAL_DECODES}, '
+                         f'got {decimal_decode!r}')
 
 
 def argmax_2d_torch(maps: Tensor) -> Tuple[Tensor, Tensor]:
@@ -198,7 +218,8 @@ def decimal_expectation_torch(decimal_logits: Tensor) -> Tensor:
 def decode_hih_torch(integer_heatmaps: Tensor,
                      decimal_logits: Tensor,
                      mask_decimal: bool = True,
-                     decimal_decode: str = 'argmax') -> Tuple[Tensor, Tensor]:
+                     decimal_decode: str = 'argmax',
+                     blur_kernel_size: int = 3) -> Tuple[Tensor, Tensor]:
     """Batched torch version of :func:`decode_hih` (any device, exportable).
 
     Args:
@@ -206,21 +227,21 @@ def decode_hih_torch(integer_heatmaps: Tensor,
         decimal_logits (Tensor): Decimal logits, shape (N, K, h, w).
         mask_decimal (bool): Apply the ``max > 0`` mask to the decimal map.
             Defaults to ``True``.
-        decimal_decode (str): ``'argmax'`` or ``'expectation'``. Defaults
-            to ``'argmax'``.
+        decimal_decode (str): One of :data:`DECIMAL_DECODES`. Defaults to
+            ``'argmax'``.
+        blur_kernel_size (int): DARK's blur kernel size, for
+            ``'expectation_dark'``. Defaults to ``3``.
 
     Returns:
         tuple:
         - coords (Tensor): Coordinates in heatmap units, (N, K, 2), float32.
         - scores (Tensor): Integer heatmap maxima clipped to [0, 1], (N, K).
     """
+    check_decimal_decode(decimal_decode)
     cells, peak = argmax_2d_torch(integer_heatmaps)
     bins, decimal_peak = argmax_2d_torch(decimal_logits)
-    if decimal_decode == 'expectation':
+    if decimal_decode != 'argmax':
         bins = decimal_expectation_torch(decimal_logits)
-    elif decimal_decode != 'argmax':
-        raise ValueError(f'decimal_decode must be one of {DECIMAL_DECODES}, '
-                         f'got {decimal_decode!r}')
     cells = cells * (peak > 0).unsqueeze(-1)
     if mask_decimal:
         bins = bins * (decimal_peak > 0).unsqueeze(-1)
@@ -228,6 +249,13 @@ def decode_hih_torch(integer_heatmaps: Tensor,
                                 dtype=torch.float32,
                                 device=decimal_logits.device)
     coords = cells.float() + bins.float() / decimal_size
+    if decimal_decode == 'expectation_dark':
+        # in float32 also inside a bf16 autocast region (the blur and the
+        # Newton step need the precision)
+        with torch.autocast(integer_heatmaps.device.type, enabled=False):
+            dark = refine_keypoints_dark_torch(cells, integer_heatmaps.float(),
+                                               blur_kernel_size)
+        coords = (coords + cells + (dark - cells).clamp(-1, 1) + 0.5) / 2
     return coords, peak.float().clamp(0, 1)
 
 

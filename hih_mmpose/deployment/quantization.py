@@ -29,6 +29,18 @@ def sensitive_nodes(onnx_file: str, model: nn.Module) -> List[str]:
     return names
 
 
+def decoder_nodes(onnx_file: str) -> List[str]:
+    """ONNX node names of the convolutions outside the network: those of
+    the decoder (the Gaussian blur of the ``'expectation_dark'`` decode),
+    which :func:`quantize_int8` keeps in float32."""
+    import onnx
+    network = ('/backbone/', '/neck/', '/head/')
+    return [
+        node.name for node in onnx.load(onnx_file).graph.node
+        if node.op_type == 'Conv' and not node.name.startswith(network)
+    ]
+
+
 def quantize_int8(model: nn.Module,
                   out_file: str,
                   calib_crops: np.ndarray,
@@ -40,8 +52,9 @@ def quantize_int8(model: nn.Module,
     ONNX Runtime static quantisation in QDQ format: per-channel int8
     weights and uint8 activations of every convolution, activation ranges
     calibrated (MinMax) on ``calib_crops``; on CPUs with AVX512-VNNI the
-    quantised convolutions run on VNNI kernels. The decoder (argmax) and
-    the decimal branch's matrix products stay float32.
+    quantised convolutions run on VNNI kernels. The decoder (argmax, and
+    DARK's blur in the ``'expectation_dark'`` decode: :func:`decoder_nodes`)
+    and the decimal branch's matrix products stay float32.
 
     Args:
         model (nn.Module): A ``TopdownPoseEstimator`` with an HIH head.
@@ -83,6 +96,7 @@ def quantize_int8(model: nn.Module,
         # inference and the graph optimisation still run
         quant_pre_process(fp32_file, prepared, skip_symbolic_shape=True)
         excluded = sensitive_nodes(prepared, model) if keep_float else []
+        excluded += decoder_nodes(prepared)
         os.makedirs(osp.dirname(osp.abspath(out_file)), exist_ok=True)
         quantize_static(
             prepared,

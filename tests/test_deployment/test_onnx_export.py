@@ -14,8 +14,11 @@ from hih_mmpose.deployment import export_onnx
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
 
 
-def hih(num_stacks: int, cell_branch: bool = False) -> torch.nn.Module:
-    codec = dict(type='HIHLabel', mask_decimal=not cell_branch)
+def hih(num_stacks: int,
+        cell_branch: bool = False,
+        decimal_decode: str = 'argmax') -> torch.nn.Module:
+    codec = dict(type='HIHLabel', mask_decimal=not cell_branch,
+                 decimal_decode=decimal_decode)
     branch = dict(type='CellDecimalBranch') if cell_branch else None
     return MODELS.build(
         dict(
@@ -29,14 +32,18 @@ def hih(num_stacks: int, cell_branch: bool = False) -> torch.nn.Module:
                       decoder=codec))).eval()
 
 
-@pytest.mark.parametrize('num_stacks,cell_branch', [(1, False), (2, False),
-                                                    (4, False), (1, True)])
-def test_onnxruntime_matches_pytorch(num_stacks, cell_branch, tmp_path):
+@pytest.mark.parametrize('num_stacks,cell_branch,decimal_decode',
+                         [(1, False, 'argmax'), (2, False, 'argmax'),
+                          (4, False, 'argmax'), (1, True, 'argmax'),
+                          (1, True, 'expectation')])
+def test_onnxruntime_matches_pytorch(num_stacks, cell_branch, decimal_decode,
+                                     tmp_path):
     """HIH-T / S / B (published decimal branch) and HIH-T with the cell
-    decimal branch, the decoder in the graph: onnxruntime gives the
-    keypoints of the PyTorch model, batch 1 and 4 (dynamic batch)."""
+    decimal branch (argmax and expected-interval decode), the decoder in the
+    graph: onnxruntime gives the keypoints of the PyTorch model, batch 1 and
+    4 (dynamic batch)."""
     torch.manual_seed(num_stacks)
-    model = hih(num_stacks, cell_branch)
+    model = hih(num_stacks, cell_branch, decimal_decode)
     out = str(tmp_path / 'hih.onnx')
     export_onnx(model, out)
     session = onnxruntime.InferenceSession(
@@ -55,6 +62,52 @@ def test_onnxruntime_matches_pytorch(num_stacks, cell_branch, tmp_path):
         assert keypoints.shape == (batch, 98, 2)
         assert np.abs(keypoints - expected.numpy()).max() <= 1e-3
         assert np.abs(scores - expected_scores.numpy()).max() <= 1e-4
+
+
+class Decode(torch.nn.Module):
+    """The codec's torch decode as a module, to export it alone."""
+
+    def __init__(self, codec) -> None:
+        super().__init__()
+        self.codec = codec
+
+    def forward(self, integer_heatmaps, decimal_logits):
+        return self.codec.decode_torch(integer_heatmaps, decimal_logits)
+
+
+def test_expectation_dark_decode_exports(tmp_path):
+    """The mean of the expected interval and DARK in an ONNX graph, on maps
+    with one Gaussian peak each (random weights give flat maps, where
+    DARK's Newton step amplifies float rounding): onnxruntime's keypoints
+    are PyTorch's."""
+    from mmpose.registry import KEYPOINT_CODECS
+    codec = KEYPOINT_CODECS.build(
+        dict(type='HIHLabel', input_size=128, heatmap_size=32,
+             mask_decimal=False, decimal_decode='expectation_dark'))
+    rng = np.random.default_rng(0)
+    rows, columns = np.mgrid[:32, :32]
+    centres = rng.uniform(0, 32, (3, 6, 2))
+    maps = np.exp(-((columns - centres[..., 0, None, None])**2 +
+                    (rows - centres[..., 1, None, None])**2) / 4.5)
+    maps = torch.from_numpy(maps.astype(np.float32))
+    logits = torch.from_numpy(
+        rng.normal(size=(3, 6, 8, 8)).astype(np.float32))
+    out = str(tmp_path / 'decode.onnx')
+    torch.onnx.export(
+        Decode(codec), (maps, logits), out,
+        input_names=['integer_heatmaps', 'decimal_logits'],
+        output_names=['keypoints', 'scores'], opset_version=17,
+        dynamic_axes=dict(integer_heatmaps={0: 'batch'},
+                          decimal_logits={0: 'batch'}),
+        dynamo=False)
+    session = onnxruntime.InferenceSession(
+        out, providers=['CPUExecutionProvider'])
+    keypoints, _ = session.run(None, dict(integer_heatmaps=maps.numpy(),
+                                          decimal_logits=logits.numpy()))
+    expected, _ = codec.decode_torch(maps, logits)
+    assert np.abs(keypoints - expected.numpy()).max() <= 1e-3
+    reference, _ = codec.decode(maps[:1].numpy(), logits[:1].numpy())
+    assert np.abs(keypoints[:1] - reference).max() <= 1e-3
 
 
 def test_export_tool(tmp_path):

@@ -207,7 +207,8 @@ def test_decoder_ablation_tool(tiny_hih, tmp_path):
     assert 'mmpose DARK (blur 5)' in result.stdout
     rows = json.loads(out.read_text())
     names = ['hih', 'hih_expectation', 'cell_centre', 'quarter_offset',
-             'dark_k3', 'dark_k5', 'hih_expectation_dark', 'decimal_oracle']
+             'dark_k3', 'dark_k5', 'hih_expectation_dark_k3',
+             'hih_expectation_dark_k5', 'decimal_oracle']
     groups = ['contour', 'brows', 'nose', 'eyes', 'mouth']
     assert [k for k in rows if k.startswith('NME/')] == [
         f'NME/{n}{g}' for n in names for g in [''] + [f'/{g}' for g in groups]]

@@ -14,6 +14,7 @@ import torch
 from mmengine.utils import ProgressBar
 from torch import nn
 
+from ...models.heads import landmark_maps
 from ...codecs.hih_utils import argmax_2d, decimal_bins_in_cells, decode_hih
 from ...utils.crop_transforms import crop_to_image, image_to_crop
 from ..functional import landmark_errors, per_image_nme
@@ -126,8 +127,8 @@ def collect_maps(model: nn.Module, data_loader: Iterable,
     bar = ProgressBar(len(data_loader.dataset)) if progress else None
     for batch in data_loader:
         data = model.data_preprocessor(batch, False)
-        integer_heatmaps, decimal_logits = model.head(
-            model.extract_feat(data['inputs']))
+        integer_heatmaps, decimal_logits = landmark_maps(
+            model.head, model.extract_feat(data['inputs']))
         collected['integer_heatmaps'].append(integer_heatmaps.float().cpu())
         collected['decimal_logits'].append(decimal_logits.float().cpu())
         samples.extend(data['data_samples'])
@@ -159,8 +160,9 @@ def decoder_ablation(maps: Dict[str, np.ndarray],
         OrderedDict: ``NME/<decoder>`` for ``hih`` (the argmax decode),
         ``hih_expectation`` (the expected decimal interval),
         ``cell_centre``, ``quarter_offset``, ``dark_k<size>``,
-        ``hih_expectation_dark`` (the mean of the expectation decode and
-        DARK with the first kernel) and ``decimal_oracle``, and for
+        ``hih_expectation_dark_k<size>`` (the codec's
+        ``'expectation_dark'``: the mean of the expectation decode and DARK
+        with that kernel) and ``decimal_oracle``, and for
         98-point faces ``NME/<decoder>/<group>`` for the
         :data:`LANDMARK_GROUPS`;
         ``acc_decimal`` (top-1 interval accuracy: the decimal argmax is the
@@ -183,9 +185,11 @@ def decoder_ablation(maps: Dict[str, np.ndarray],
     rows['quarter_offset'] = decode_quarter_offset(integer_heatmaps)
     for kernel in dark_kernels:
         rows[f'dark_k{kernel}'] = decode_dark(integer_heatmaps, kernel)
-    # the two estimates averaged: their errors are partly independent
-    rows['hih_expectation_dark'] = (
-        rows['hih_expectation'] + rows[f'dark_k{dark_kernels[0]}']) / 2
+    # the two estimates averaged (the codec's 'expectation_dark')
+    for kernel in dark_kernels:
+        rows[f'hih_expectation_dark_k{kernel}'] = decode_hih(
+            integer_heatmaps, decimal_logits, mask_decimal,
+            'expectation_dark', kernel)[0]
     rows['decimal_oracle'] = decode_decimal_oracle(
         integer_heatmaps, gt_coords, decimal_size, decimal_sigma)
 
@@ -220,7 +224,6 @@ def format_ablation(results: Dict[str, float]) -> str:
     labels = OrderedDict(
         hih='HIH, decimal argmax (published decode)',
         hih_expectation='HIH, expected decimal interval',
-        hih_expectation_dark='mean of the expected interval and DARK',
         cell_centre='integer argmax, cell centre',
         quarter_offset='integer argmax + mmpose quarter offset',
         decimal_oracle='integer argmax + true interval in that cell (oracle)')
@@ -234,6 +237,9 @@ def format_ablation(results: Dict[str, float]) -> str:
         name = key[4:]
         if name.startswith('dark_k'):
             label = f'integer heatmap + mmpose DARK (blur {name[6:]})'
+        elif name.startswith('hih_expectation_dark_k'):
+            label = ('mean of the expected interval and DARK '
+                     f'(blur {name[22:]})')
         else:
             label = labels[name]
         lines.append(f'  {label:<56}{100 * value:7.3f}' + ''.join(

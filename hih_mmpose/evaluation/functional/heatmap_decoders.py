@@ -11,7 +11,8 @@ from typing import Tuple
 
 import numpy as np
 
-from mmpose.codecs.utils import refine_keypoints, refine_keypoints_dark
+from mmpose.codecs.utils import refine_keypoints
+from ...codecs.dark_refine import refine_dark
 from ...codecs.hih_utils import (argmax_2d, decimal_bins_in_cells,
                                  split_coordinates)
 
@@ -61,12 +62,7 @@ def decode_dark(integer_heatmaps: np.ndarray,
         np.ndarray: Coordinates in heatmap units, (N, K, 2).
     """
     cells, _ = argmax_2d(integer_heatmaps)
-    refined = [
-        refine_keypoints_dark(cell[None].astype(np.float32),
-                              heatmaps.copy(), blur_kernel_size)[0]
-        for cell, heatmaps in zip(cells, integer_heatmaps)
-    ]
-    return np.stack(refined) + 0.5
+    return refine_dark(cells, integer_heatmaps, blur_kernel_size) + 0.5
 
 
 def decode_decimal_oracle(integer_heatmaps: np.ndarray,
