@@ -18,9 +18,11 @@ and the drawn frames show the frames per second.
 
 Outputs in --out-dir, named after the input: the drawn image(s) (their own
 names) or ``<video>_landmarks.mp4``, and ``<input>_predictions.json`` (per
-image or frame: a list of faces with bbox, bbox_score, keypoints and
-keypoint_scores, in image pixels, and track_id for videos). Existing files
-are never replaced without --overwrite.
+image or frame: a list of faces with bbox, bbox_score, bbox_angle (the
+crop's rotation in degrees about the box centre), keypoints and
+keypoint_scores, in image pixels, keypoint_visible (visibility
+probabilities, models with a visibility head) and track_id for videos).
+Existing files are never replaced without --overwrite.
 """
 import argparse
 import json
@@ -67,6 +69,12 @@ def parse_args() -> argparse.Namespace:
         '--trust-checkpoint', action='store_true',
         help='load --checkpoint with full unpickling, which can run code '
         '(trusted files only)')
+    parser.add_argument(
+        '--no-upright', action='store_true',
+        help='crop faces as the detector boxes them (by default each crop '
+        'is turned upright from the detector\'s eye keypoints, and '
+        'BlazeFace searches turned copies of an image where it finds no '
+        'face)')
     parser.add_argument('--show', action='store_true', help='show a window')
     parser.add_argument('--bbox-thr', type=float, default=0.3)
     parser.add_argument(
@@ -110,12 +118,22 @@ def draw(image: np.ndarray, faces: List[dict], kpt_thr: float) -> np.ndarray:
     canvas = image.copy()
     radius = max(1, int(round(max(image.shape[:2]) / 400)))
     for face in faces:
-        x1, y1, x2, y2 = (int(round(v)) for v in face['bbox'])
-        cv2.rectangle(canvas, (x1, y1), (x2, y2), (0, 255, 0), radius)
-        for (x, y), score in zip(face['keypoints'], face['keypoint_scores']):
+        x1, y1, x2, y2 = (float(v) for v in face['bbox'])
+        # the crop's box, turned by its angle about its centre
+        corners = cv2.boxPoints((((x1 + x2) / 2, (y1 + y2) / 2),
+                                 (x2 - x1, y2 - y1),
+                                 float(face.get('bbox_angle', 0.))))
+        cv2.polylines(canvas, [np.round(corners).astype(np.int32)], True,
+                      (0, 255, 0), radius)
+        visible = face.get('keypoint_visible',
+                           np.ones(len(face['keypoints'])))
+        for (x, y), score, seen in zip(face['keypoints'],
+                                       face['keypoint_scores'], visible):
             if score >= kpt_thr:
+                # hidden landmarks (visibility head: p < 0.5) drawn hollow
                 cv2.circle(canvas, (int(round(x)), int(round(y))), radius,
-                           (0, 0, 255), -1, cv2.LINE_AA)
+                           (0, 0, 255), -1 if seen >= 0.5 else 1,
+                           cv2.LINE_AA)
     return canvas
 
 
@@ -125,8 +143,12 @@ def to_json(faces: List[dict]) -> List[dict]:
         result = dict(
             bbox=np.asarray(face['bbox']).tolist(),
             bbox_score=float(face['bbox_score']),
+            bbox_angle=float(face.get('bbox_angle', 0.)),
             keypoints=np.asarray(face['keypoints']).tolist(),
             keypoint_scores=np.asarray(face['keypoint_scores']).tolist())
+        if 'keypoint_visible' in face:
+            result['keypoint_visible'] = np.asarray(
+                face['keypoint_visible']).tolist()
         if 'track_id' in face:
             result['track_id'] = int(face['track_id'])
         results.append(result)
@@ -291,7 +313,8 @@ def main() -> None:
                                 int8_onnx=args.int8_onnx,
                                 calib_images=args.calib_images,
                                 trust_checkpoint=args.trust_checkpoint,
-                                max_pixels=args.max_pixels)
+                                max_pixels=args.max_pixels,
+                                upright=not args.no_upright)
     stream, count, capture = frames(args.input, args.max_pixels)
     fps = (capture.get(cv2.CAP_PROP_FPS) if capture is not None else 0) or 25
     run = landmarker

@@ -24,6 +24,22 @@ def valid_boxes(boxes: np.ndarray) -> np.ndarray:
     return keep
 
 
+def check_angles(angles: Optional[np.ndarray], count: int) -> np.ndarray:
+    """Crop rotations (degrees) given with ``count`` boxes as a float32
+    (count, ) array; zeros for ``None``."""
+    if angles is None:
+        return np.zeros(count, np.float32)
+    try:
+        angles = np.asarray(angles, np.float32).reshape(-1)
+    except (TypeError, ValueError):
+        raise TypeError('angles must be numbers, one per box (degrees); got '
+                        f'{str(angles)[:80]}') from None
+    if len(angles) != count or not np.isfinite(angles).all():
+        raise ValueError(f'angles must be {count} finite numbers (degrees), '
+                         f'one per box; got {angles}')
+    return angles
+
+
 class FaceLandmarker:
     """Image in, faces out: face detection + HIH landmarks in one call.
 
@@ -77,6 +93,15 @@ class FaceLandmarker:
         max_pixels (int, optional): Refuse images with more pixels
             (:func:`~hih_mmpose.utils.load_image`). Defaults to ``None``,
             ``hih_mmpose.utils.image_io.MAX_IMAGE_PIXELS`` (100 M).
+        upright (bool): Turn each crop so that the face is upright, from
+            the eye keypoints of detectors that give them (BlazeFace,
+            which also searches turned copies of an image where it finds
+            nothing); other detectors give no rotation. Defaults to
+            ``True``.
+        orientation_check (bool): With ``upright``, let the landmark model
+            choose each detected face's crop rotation among the detector's
+            and its quarter turns (:meth:`check_orientation`; four landmark
+            passes per face). Defaults to ``True``.
 
     Detector boxes that are not finite, have no area or a score outside
     [0, 1] are dropped with a warning.
@@ -96,7 +121,9 @@ class FaceLandmarker:
                  int8_onnx: Optional[str] = None,
                  calib_images: int = 64,
                  trust_checkpoint: bool = False,
-                 max_pixels: Optional[int] = None) -> None:
+                 max_pixels: Optional[int] = None,
+                 upright: bool = True,
+                 orientation_check: bool = True) -> None:
         from mmpose.apis import init_model
         if checkpoint is None and not random_weights:
             raise ValueError(
@@ -135,6 +162,8 @@ class FaceLandmarker:
         if fast:
             optimize_for_inference(self.model)
         self.bbox_thr = bbox_thr
+        self.upright = upright
+        self.orientation_check = orientation_check
         self.detector_name = detector
         self.detector = build_face_detector(detector, detector_weights,
                                             device, trust_checkpoint)
@@ -143,9 +172,16 @@ class FaceLandmarker:
                          calib_images: int):
         """mmpose's top-down inference for fp32 with flip test or on a
         GPU; else the crop path in the chosen precision."""
+        from ..models.heads import HIHVisibilityHead
+        visibility = isinstance(self.model.head, HIHVisibilityHead)
         if self.precision == 'fp32' and (
-                device != 'cpu' or self.model.test_cfg.get('flip_test')):
+                device != 'cpu' or self.model.test_cfg.get('flip_test')
+                or visibility):
             return TopdownPredictor(self.model)
+        if visibility:
+            warnings.warn(f'precision={self.precision!r} runs the crop path, '
+                          'which has no visibility head: keypoint_visible '
+                          'is not returned (fp32 returns it)')
         calib = None
         if self.precision == 'int8' and int8_onnx is None:
             from ..deployment import calibration_crops
@@ -156,32 +192,55 @@ class FaceLandmarker:
 
     def detect(self, image: np.ndarray) -> np.ndarray:
         """Face boxes (N, 5): x1, y1, x2, y2, score (BGR image in)."""
+        return self.detect_faces(image)[0]
+
+    def detect_faces(self,
+                     image: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Face boxes and the crop rotations that make the faces upright.
+
+        Args:
+            image (np.ndarray): BGR uint8 image (H, W, 3).
+
+        Returns:
+            tuple: boxes (N, 5) x1, y1, x2, y2, score and angles (N, ) in
+            degrees (0 without ``upright`` or from a detector that gives
+            no eye keypoints).
+        """
         from mmdet.apis import DetInferencer
         height, width = image.shape[:2]
         if self.detector is None:
-            return np.array([[0, 0, width, height, 1.]], np.float32)
+            return (np.array([[0, 0, width, height, 1.]], np.float32),
+                    np.zeros(1, np.float32))
         if not isinstance(self.detector, DetInferencer):
-            # BlazeFace, Haar: detect(image) -> (bboxes, scores)
-            bboxes, scores = self.detector.detect(image)
+            # BlazeFace, Haar: detect_oriented(image) -> boxes, scores,
+            # angles
+            bboxes, scores, angles = self.detector.detect_oriented(image)
         else:
             instances = self.detector(
                 image, return_datasamples=True)['predictions'][0]
             instances = instances.pred_instances.cpu().numpy()
             keep = instances.labels == 0
             bboxes, scores = instances.bboxes[keep], instances.scores[keep]
+            angles = np.zeros(len(bboxes), np.float32)
         boxes = np.column_stack([bboxes, scores]).astype(np.float32)
         boxes = boxes.reshape(-1, 5)
-        keep = valid_boxes(boxes)
+        angles = np.asarray(angles, np.float32).reshape(-1)
+        if not self.upright:
+            angles = np.zeros_like(angles)
+        keep = valid_boxes(boxes) & np.isfinite(angles)
         if not keep.all():
             warnings.warn(
                 f'the detector returned {int((~keep).sum())} invalid '
                 'box(es) (not finite, no area or a score outside [0, 1]); '
                 'they are dropped: are its weights the right ones?')
-        boxes = boxes[keep]
-        return boxes[boxes[:, 4] >= self.bbox_thr].reshape(-1, 5)
+        boxes, angles = boxes[keep], angles[keep]
+        chosen = boxes[:, 4] >= self.bbox_thr
+        return boxes[chosen].reshape(-1, 5), angles[chosen]
 
-    def __call__(self, image: ImageType,
-                 bboxes: Optional[np.ndarray] = None
+    def __call__(self,
+                 image: ImageType,
+                 bboxes: Optional[np.ndarray] = None,
+                 angles: Optional[np.ndarray] = None
                  ) -> List[Dict[str, np.ndarray]]:
         """Detect the faces of one image and their landmarks.
 
@@ -191,17 +250,30 @@ class FaceLandmarker:
                 to use instead of the detector (score 1). They may extend
                 past the image border: the crop is padded with black, as
                 mmpose's ``TopdownAffine`` does.
+            angles (np.ndarray, optional): With ``bboxes``: the crop
+                rotation of each box in degrees (N, ), mmpose's
+                ``bbox_rotation`` (the crop's x axis points along
+                ``(cos a, sin a)`` in the image: the eye line of the face).
+                Defaults to upright boxes.
 
         Returns:
             list[dict]: one dict per face, ``bbox`` (4, ) xyxy,
-            ``bbox_score`` float, ``keypoints`` (K, 2) and
+            ``bbox_score`` float, ``bbox_angle`` float (the crop rotation,
+            degrees), ``keypoint_visible`` (K, ) visibility probabilities
+            (models with a visibility head, e.g.
+            ``configs/hih_synthetic_wild_visibility.py``), ``keypoints``
+            (K, 2) and
             ``keypoint_scores`` (K, ) in image pixels; empty if no face was
             found. Keypoints are not clipped to the image: those of a face
             cut by the border may lie outside it.
         """
         image = load_image(image, self.max_pixels)
-        if bboxes is None:
-            boxes = self.detect(image)
+        if angles is not None and bboxes is None:
+            raise ValueError('angles are the rotations of given bboxes; '
+                             'pass bboxes too')
+        detected = bboxes is None
+        if detected:
+            boxes, angles = self.detect_faces(image)
         else:
             try:
                 bboxes = np.asarray(bboxes, np.float32)
@@ -219,27 +291,72 @@ class FaceLandmarker:
                 raise ValueError('bboxes must be finite x1, y1, x2, y2 rows '
                                  f'with x2 > x1 and y2 > y1, got {bboxes}')
             boxes = np.column_stack([bboxes, np.ones(len(bboxes))])
+            angles = check_angles(angles, len(boxes))
         if not len(boxes):
             return []
-        keypoints, scores = self.landmarks(image, boxes[:, :4])
-        return [
-            dict(bbox=box[:4], bbox_score=float(box[4]), keypoints=kpts,
-                 keypoint_scores=kpt_scores)
-            for box, kpts, kpt_scores in zip(boxes, keypoints, scores)
+        if detected and self.upright and self.orientation_check:
+            angles = self.check_orientation(image, boxes[:, :4], angles)
+        keypoints, scores, visible = self.predictor(image, boxes[:, :4],
+                                                    angles)
+        faces = [
+            dict(bbox=box[:4], bbox_score=float(box[4]),
+                 bbox_angle=float(angle), keypoints=kpts,
+                 keypoint_scores=kpt_scores) for box, angle, kpts, kpt_scores
+            in zip(boxes, angles, keypoints, scores)
         ]
+        if visible is not None:
+            for face, face_visible in zip(faces, visible):
+                face['keypoint_visible'] = face_visible
+        return faces
 
-    def landmarks(self, image: np.ndarray,
-                  bboxes: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    def check_orientation(self, image: np.ndarray, bboxes: np.ndarray,
+                          angles: np.ndarray) -> np.ndarray:
+        """The crop rotation of each detected face, re-chosen by the
+        landmark model among the detector's angle and its three other
+        quarter turns.
+
+        A detector's eye keypoints are unreliable on faces far from upright:
+        BlazeFace finds some upside-down faces as they are and places their
+        eyes as if upright, and, searching turned copies of an image, can
+        find a face in a copy where it lies sideways. The landmarks are
+        taken at the four angles (one batch) and the angle whose landmarks
+        have the highest mean score is kept: on the quick-start model a
+        right-way-up crop scores 0.83-0.89, a crop a quarter or half turn
+        off 0.27-0.67 (docs/inference.md). This costs four landmark passes
+        per detected face (``orientation_check=False`` skips it).
+
+        Args:
+            image (np.ndarray): BGR uint8 image (H, W, 3).
+            bboxes (np.ndarray): Face boxes (N, 4).
+            angles (np.ndarray): Their detected crop rotations (N, ).
+
+        Returns:
+            np.ndarray: The chosen rotations (N, ), degrees in [-180, 180).
+        """
+        turns = np.array([0., 90., 180., 270.], np.float32)
+        candidates = (angles[:, None] + turns + 180) % 360 - 180  # (N, 4)
+        _, scores = self.landmarks(image, np.repeat(bboxes, 4, axis=0),
+                                   candidates.reshape(-1))
+        best = scores.mean(-1).reshape(-1, 4).argmax(-1)
+        return candidates[np.arange(len(angles)), best]
+
+    def landmarks(self,
+                  image: np.ndarray,
+                  bboxes: np.ndarray,
+                  angles: Optional[np.ndarray] = None
+                  ) -> Tuple[np.ndarray, np.ndarray]:
         """Landmarks of the faces in given boxes of a loaded image.
 
         Args:
             image (np.ndarray): BGR uint8 image (H, W, 3).
             bboxes (np.ndarray): Valid face boxes (N, 4) x1, y1, x2, y2.
+            angles (np.ndarray, optional): Crop rotations (N, ) in degrees.
+                Defaults to upright crops.
 
         Returns:
             tuple: keypoints (N, K, 2) and scores (N, K) in image pixels.
         """
-        return self.predictor(image, bboxes)
+        return self.predictor(image, bboxes, angles)[:2]
 
 
 def build_face_detector(detector: str,

@@ -1,45 +1,100 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
-"""The two ways a :class:`FaceLandmarker` turns (image, face boxes) into
-landmarks; it picks one at construction.
+"""The two ways a :class:`FaceLandmarker` turns (image, face boxes, crop
+rotations) into landmarks; it picks one at construction.
 
-- :class:`TopdownPredictor`: mmpose's ``inference_topdown`` (flip test as
-  the config says, any device).
+- :class:`TopdownPredictor`: mmpose's top-down inference (its test
+  pipeline and ``test_step``, flip test as the config says, any device).
 - :class:`CropPredictorPath`: the config's test pipeline makes the crops,
   a :class:`~hih_mmpose.deployment.CropPredictor` runs them in fp32, bf16
   or int8 on the CPU (no flip test), and the keypoints are mapped back to
   the image.
+
+A face with a non-zero rotation is cropped through mmpose's own
+``bbox_rotation`` (``TopdownAffine`` turns the crop about the box centre);
+its keypoints are mapped back with the inverse of that warp
+(:func:`~hih_mmpose.utils.crop_to_image`). A face without rotation goes
+through exactly what ``mmpose.apis.inference_topdown`` does.
 """
-from typing import Tuple
+from typing import List, Optional, Tuple
 
 import numpy as np
 from torch import nn
 
 from ..deployment import CropPredictor
-from ..utils.crop_transforms import crop_to_image
+from ..utils.crop_transforms import crop_to_image, image_to_crop
+
+
+def pipeline_inputs(image: np.ndarray, bboxes: np.ndarray,
+                    angles: Optional[np.ndarray],
+                    dataset_meta: dict) -> List[dict]:
+    """The data infos mmpose's ``inference_topdown`` builds (image, one box
+    (1, 4) xyxy, score 1, the dataset meta), plus ``bbox_rotation`` (1, )
+    for faces with a non-zero angle (degrees)."""
+    angles = np.zeros(len(bboxes)) if angles is None else np.asarray(
+        angles, np.float64).reshape(-1)
+    infos = []
+    for box, angle in zip(bboxes, angles):
+        info = dict(img=image, bbox=np.asarray(box, np.float32)[None, :4],
+                    bbox_score=np.ones(1, np.float32))
+        if angle != 0:
+            info['bbox_rotation'] = np.array([angle], np.float32)
+        info.update(dataset_meta)
+        infos.append(info)
+    return infos
 
 
 class TopdownPredictor:
-    """Landmarks through mmpose's ``inference_topdown``.
+    """Landmarks through mmpose's top-down test pipeline and ``test_step``.
 
     Args:
         model (nn.Module): A ``TopdownPoseEstimator`` (eval mode).
 
-    Call: ``predictor(image, bboxes)`` with a BGR uint8 image (H, W, 3) and
-    boxes (N, 4) x1, y1, x2, y2 returns keypoints (N, K, 2) and scores
-    (N, K) in image pixels.
+    Call: ``predictor(image, bboxes, angles=None)`` with a BGR uint8 image
+    (H, W, 3), boxes (N, 4) x1, y1, x2, y2 and optional crop rotations
+    (N, ) in degrees returns keypoints (N, K, 2) and scores (N, K) in image
+    pixels, and the visibility probabilities (N, K) of a model with a
+    visibility head (``None`` without one).
     """
 
     def __init__(self, model: nn.Module) -> None:
+        from mmengine.dataset import Compose
         self.model = model
+        self.pipeline = Compose(model.cfg.test_dataloader.dataset.pipeline)
 
-    def __call__(self, image: np.ndarray,
-                 bboxes: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        from mmpose.apis import inference_topdown
-        samples = inference_topdown(self.model, image, bboxes=bboxes,
-                                    bbox_format='xyxy')
-        return (np.stack([s.pred_instances.keypoints[0] for s in samples]),
-                np.stack([s.pred_instances.keypoint_scores[0]
-                          for s in samples]))
+    def __call__(self,
+                 image: np.ndarray,
+                 bboxes: np.ndarray,
+                 angles: Optional[np.ndarray] = None
+                 ) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray]]:
+        import torch
+        from mmengine.dataset import pseudo_collate
+        from mmengine.registry import init_default_scope
+        init_default_scope(self.model.cfg.get('default_scope', 'mmpose'))
+        batch = pseudo_collate([
+            self.pipeline(info) for info in pipeline_inputs(
+                image, bboxes, angles, self.model.dataset_meta)
+        ])
+        with torch.no_grad():
+            samples = self.model.test_step(batch)
+        keypoints = np.stack(
+            [s.pred_instances.keypoints[0] for s in samples])
+        scores = np.stack(
+            [s.pred_instances.keypoint_scores[0] for s in samples])
+        visible = None
+        if 'keypoints_visible' in samples[0].pred_instances:
+            visible = np.stack([
+                s.pred_instances.keypoints_visible[0] for s in samples
+            ]).astype(np.float32)
+        if angles is not None and np.any(np.asarray(angles) != 0):
+            # mmpose's estimator maps back without the rotation: undo that
+            # map and apply the exact inverse of the rotated warp
+            centers = np.stack([s.metainfo['input_center'] for s in samples])
+            scales = np.stack([s.metainfo['input_scale'] for s in samples])
+            size = np.asarray(samples[0].metainfo['input_size'])
+            crop = image_to_crop(keypoints, centers, scales, size)
+            keypoints = crop_to_image(crop, centers, scales, size,
+                                      np.asarray(angles).reshape(-1))
+        return keypoints.astype(np.float32), scores, visible
 
 
 class CropPredictorPath:
@@ -51,7 +106,8 @@ class CropPredictorPath:
             config's test pipeline and ``dataset_meta`` are used).
         crop_predictor (CropPredictor): Runs the crops.
 
-    Call: as :class:`TopdownPredictor`.
+    Call: as :class:`TopdownPredictor` (the visibility is always ``None``:
+    the crop path does not run a visibility head).
     """
 
     def __init__(self, model: nn.Module,
@@ -61,13 +117,14 @@ class CropPredictorPath:
         self.dataset_meta = model.dataset_meta
         self.crop_predictor = crop_predictor
 
-    def __call__(self, image: np.ndarray,
-                 bboxes: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    def __call__(self,
+                 image: np.ndarray,
+                 bboxes: np.ndarray,
+                 angles: Optional[np.ndarray] = None
+                 ) -> Tuple[np.ndarray, np.ndarray, None]:
         crops, centers, scales = [], [], []
-        for box in bboxes:
-            info = dict(img=image, bbox=box[None].astype(np.float32),
-                        bbox_score=np.ones(1, np.float32))
-            info.update(self.dataset_meta)
+        for info in pipeline_inputs(image, bboxes, angles,
+                                    self.dataset_meta):
             packed = self.pipeline(info)
             meta = packed['data_samples'].metainfo
             crops.append(packed['inputs'].numpy())
@@ -78,5 +135,6 @@ class CropPredictorPath:
         keypoints = crop_to_image(
             keypoints, np.asarray(centers, np.float32),
             np.asarray(scales, np.float32),
-            np.asarray(meta['input_size'], np.float32))
-        return keypoints.astype(np.float32), scores
+            np.asarray(meta['input_size'], np.float32),
+            None if angles is None else np.asarray(angles).reshape(-1))
+        return keypoints.astype(np.float32), scores, None

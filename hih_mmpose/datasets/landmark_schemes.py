@@ -77,3 +77,27 @@ def wflw_to_cofw(keypoints: np.ndarray) -> np.ndarray:
         raise ValueError('wflw_to_cofw expects 98 landmarks, got '
                          f'{keypoints.shape[-2]}')
     return keypoints[..., WFLW_TO_COFW, :]
+
+
+#: WFLW landmarks of the image-left and image-right eye (upright face)
+WFLW_EYES = (list(range(60, 68)) + [96], list(range(68, 76)) + [97])
+
+
+def eye_indices(num_keypoints: int):
+    """Indices of the image-left and image-right eye's landmarks (of the
+    upright face) in the WFLW (98), 300W (68) or COFW (29) scheme.
+
+    Args:
+        num_keypoints (int): Landmarks per face.
+
+    Returns:
+        tuple | None: ``(left, right)`` index lists, or ``None`` for
+        another scheme.
+    """
+    scheme = {98: np.arange(98), 68: WFLW_TO_300W, 29: WFLW_TO_COFW}
+    if num_keypoints not in scheme:
+        return None
+    wflw = scheme[num_keypoints]
+    return tuple(
+        [int(i) for i in np.flatnonzero(np.isin(wflw, eye))]
+        for eye in WFLW_EYES)

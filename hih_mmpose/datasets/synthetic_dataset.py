@@ -1,4 +1,5 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
+import json
 import os
 import os.path as osp
 from typing import Dict, List
@@ -22,6 +23,9 @@ SYNTHETIC_ANN_FILES = {
     'cofw': 'annotations/face_landmarks_synthetic29_{split}.json',
 }
 
+#: per-face pose and attributes of the wild profile
+WILD_ATTRIBUTE_FILE = 'annotations/face_attributes_synthetic_{split}.json'
+
 
 def generate_synthetic_dataset(data_root: str,
                                num_train: int = 2000,
@@ -39,7 +43,9 @@ def generate_synthetic_dataset(data_root: str,
     and degraded faces). Wild annotations flag occluded landmarks with COCO
     visibility 1 (visible ones 2), and the test split also gets WFLW's six
     attribute subsets, ``face_landmarks_synthetic_test_<attribute>.json``,
-    for ``FaceAlignmentMetric(subsets=...)``.
+    for ``FaceAlignmentMetric(subsets=...)``; each wild split's faces'
+    pose (yaw, pitch, roll) and attributes are listed in
+    ``WILD_ATTRIBUTE_FILE``.
 
     Writes ``images/{train,test}/NNNNNN.png`` and, per split, annotation
     files with the 98 WFLW landmarks (loadable by ``WFLWDataset``), the
@@ -112,7 +118,27 @@ def generate_synthetic_dataset(data_root: str,
             if profile == 'wild' and split == 'test' and scheme == 'wflw':
                 written.update(_write_subsets(path, images, annotations,
                                               attributes))
+        if profile == 'wild':
+            path = osp.join(data_root, WILD_ATTRIBUTE_FILE.format(split=split))
+            _write_attributes(path, images, attributes)
+            written[f'attributes_{split}'] = path
     return written
+
+
+def _write_attributes(path: str, images: List[dict],
+                      attributes: List[dict]) -> None:
+    """Per wild face: its image, pose (yaw, pitch, roll in degrees), the
+    six WFLW attributes and the occluders drawn, as a JSON list."""
+    rows = []
+    for image, attrs in zip(images, attributes):
+        yaw, pitch, roll = (float(v) for v in attrs['pose'])
+        row = dict(image_id=image['id'], file_name=image['file_name'],
+                   yaw=yaw, pitch=pitch, roll=roll,
+                   occluders=list(attrs['occluders']))
+        row.update({name: bool(attrs[name]) for name in ATTRIBUTES})
+        rows.append(row)
+    with open(path, 'w') as f:
+        json.dump(rows, f, indent=1)
 
 
 def _write_subsets(path: str, images: List[dict], annotations: List[dict],

@@ -95,13 +95,23 @@ def test_wild_dataset_files(tmp_path):
     flags = np.array([np.reshape(a['keypoints'], (-1, 3))[:, 2]
                       for a in test['annotations']])
     assert set(np.unique(flags)) == {1, 2}
+    with open(written['attributes_test']) as f:
+        rows = json.load(f)
+    assert [row['file_name'] for row in rows] == [
+        image['file_name'] for image in test['images']]
+    for row in rows:
+        assert abs(row['yaw']) <= 90 and abs(row['pitch']) <= 45
+        assert abs(row['roll']) <= 180
+        assert row['largepose'] == (abs(row['yaw']) > 50 or abs(
+            row['pitch']) > 30 or abs(row['roll']) > 60)
     total = 0
     for attribute in ATTRIBUTES:
         with open(written[f'wflw_test_{attribute}']) as f:
             subset = json.load(f)
         names = [image['file_name'] for image in subset['images']]
         assert len(names) == len(subset['annotations'])
-        assert set(names) <= {image['file_name'] for image in test['images']}
+        # the faces the attribute file marks, no other
+        assert names == [row['file_name'] for row in rows if row[attribute]]
         total += len(names)
     assert total > 0
     dataset = WFLWDataset(ann_file=written['wflw_test'], data_root='',
@@ -114,4 +124,5 @@ def test_wild_dataset_files(tmp_path):
     with open(easy['wflw_test']) as f:
         annotations = json.load(f)['annotations']
     assert all(set(a['keypoints'][2::3]) == {2} for a in annotations)
-    assert not any('wflw_test_' in key for key in easy)
+    assert not any('wflw_test_' in key or 'attributes' in key
+                   for key in easy)

