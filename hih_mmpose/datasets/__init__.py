@@ -2,6 +2,8 @@
 from .annotation_check import (AnnotationError, check_dataset_config,
                                check_face_annotations, check_run_datasets)
 from .coco_layout import face_annotation, write_coco
+from .keypoint_occlusion import (COFWOcclusionDataset, GetKeypointOcclusion,
+                                 WFLWOcclusionDataset)
 from .label_noise import NOISE_GROUPS, NOISE_SIGMAS, add_label_noise
 from .landmark_schemes import (WFLW_TO_300W, WFLW_TO_COFW, wflw_to_300w,
                                wflw_to_cofw)
@@ -16,5 +18,6 @@ __all__ = [
     'wflw_to_300w', 'wflw_to_cofw', 'SYNTHETIC_ANN_FILES',
     'generate_synthetic_dataset', 'face_template', 'render_face',
     'RandomGaussianBlur', 'RandomOcclusion', 'NOISE_GROUPS', 'NOISE_SIGMAS',
-    'add_label_noise'
+    'add_label_noise', 'GetKeypointOcclusion', 'WFLWOcclusionDataset',
+    'COFWOcclusionDataset'
 ]

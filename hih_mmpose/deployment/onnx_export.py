@@ -5,6 +5,8 @@ from typing import Tuple
 import torch
 from torch import Tensor, nn
 
+from ..models.heads import landmark_maps
+
 
 class HIHDeployModel(nn.Module):
     """Face crops in, keypoints out: normalisation, network and HIH decode.
@@ -12,7 +14,8 @@ class HIHDeployModel(nn.Module):
     Input: BGR face crops as float32 (N, 3, h, w) with values 0-255, the
     size of the codec's ``input_size`` (what ``TopdownAffine`` produces).
     Outputs: ``keypoints`` (N, K, 2) in crop pixels and ``scores`` (N, K),
-    as ``HIHLabel.decode`` computes them (no flip test).
+    as ``HIHLabel.decode`` computes them (no flip test). A visibility
+    head's output is not exported.
 
     Args:
         model (nn.Module): A ``TopdownPoseEstimator`` with an HIH head
@@ -37,7 +40,7 @@ class HIHDeployModel(nn.Module):
         feats = self.backbone((crops - self.mean) / self.std)
         if self.neck is not None:
             feats = self.neck(feats)
-        integer_heatmaps, decimal_logits = self.head(feats)
+        integer_heatmaps, decimal_logits = landmark_maps(self.head, feats)
         return self.decoder.decode_torch(integer_heatmaps, decimal_logits)
 
 

@@ -1,4 +1,5 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 from .hih_head import HIHHead
+from .hih_visibility_head import HIHVisibilityHead, landmark_maps
 
-__all__ = ['HIHHead']
+__all__ = ['HIHHead', 'HIHVisibilityHead', 'landmark_maps']

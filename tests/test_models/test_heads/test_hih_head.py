@@ -2,6 +2,7 @@
 from unittest import TestCase
 
 import numpy as np
+import pytest
 import torch
 from torch import nn
 
@@ -297,3 +298,88 @@ class TestHIHHeadCellBranch(TestCase):
             optimizer.step()
         self.assertLess(first, 0.5)
         self.assertEqual(head.loss(feats, samples)['acc_decimal'].item(), 1.)
+
+
+# The visibility head around HIHHead: shapes, the logit read under each
+# landmark's heatmap, loss weight 0 without occlusion labels, gradients.
+
+
+def build_visibility_head(**kwargs) -> nn.Module:
+    head = MODELS.build(dict(
+        type='HIHVisibilityHead',
+        pose_cfg=dict(type='HIHHead', in_channels=16, out_channels=K,
+                      num_stages=2, decimal_channels=8, decoder=CODEC),
+        **kwargs))
+    head.init_weights()
+    return head
+
+
+def test_visibility_logit_is_read_under_the_heatmap():
+    """A heatmap with all its mass on one cell: the landmark's logit is the
+    logit map at that cell."""
+    torch.manual_seed(0)
+    head = build_visibility_head()
+    heatmaps = torch.zeros(2, K, 64, 64)
+    cells = np.random.default_rng(0).integers(0, 64, (2, K, 2))
+    for b in range(2):
+        for k in range(K):
+            heatmaps[b, k, cells[b, k, 1], cells[b, k, 0]] = 0.7
+    heatmaps[0, 0, 5, 5] = -0.3  # negative values do not count
+    stream = torch.rand(2, 16, 64, 64)
+    logits = head.vis_forward((heatmaps, heatmaps, stream))
+    assert logits.shape == (2, K)
+    maps = head.vis_head(stream)
+    expected = torch.stack([
+        torch.stack([maps[b, k, cells[b, k, 1], cells[b, k, 0]]
+                     for k in range(K)]) for b in range(2)
+    ])
+    torch.testing.assert_close(logits, expected)
+    assert head.decoder is head.pose_head.decoder
+
+
+def test_visibility_loss_weight_zero_without_labels():
+    torch.manual_seed(0)
+    head = build_visibility_head()
+    feats = (torch.rand(2, K, 64, 64), torch.rand(2, K, 64, 64),
+             torch.rand(2, 16, 64, 64, requires_grad=True))
+    samples = packed_inputs(2)
+    losses = head.loss(feats, samples)  # no occlusion labels: weight 0
+    assert losses['loss_vis'].item() == 0
+    assert {'loss_heatmap', 'loss_decimal'} <= set(losses)
+    occluded = [[1, 0, 0, 1, 0, 0], [0, 0, 0, 0, 1, 1]]
+    for sample, flags in zip(samples, occluded):
+        sample.gt_instance_labels.keypoint_occlusion = torch.tensor(
+            [flags], dtype=torch.float32)
+        sample.gt_instance_labels.keypoint_occlusion_weights = torch.ones(
+            1, K)
+    losses = head.loss(feats, samples)
+    assert losses['loss_vis'].item() > 0
+    # BCE on logits against "visible" = 1 - occluded, mean over landmarks
+    logits = head.vis_forward(feats)
+    labels = 1 - torch.tensor(occluded, dtype=torch.float32)
+    expected = torch.nn.functional.binary_cross_entropy_with_logits(
+        logits, labels)
+    torch.testing.assert_close(losses['loss_vis'], expected)
+    # detach_stream: no gradient from the visibility loss into the stream
+    losses['loss_vis'].backward()
+    assert feats[2].grad is None or feats[2].grad.abs().max() == 0
+    assert head.vis_head[0].weight.grad.abs().max() > 0
+    with pytest.raises(ValueError, match='use_sigmoid=False'):
+        build_visibility_head(loss=dict(type='BCELoss', use_sigmoid=True))
+
+
+def test_visibility_predict_adds_probabilities():
+    head = build_visibility_head().eval()
+    feats = (torch.rand(1, K, 64, 64), torch.rand(1, K, 64, 64),
+             torch.rand(1, 16, 64, 64))
+    samples = packed_inputs(1)
+    # (VisPredictHead returns (instances, fields), fields None here)
+    preds, fields = head.predict(feats, samples)
+    assert fields is None
+    visible = preds[0].keypoints_visible
+    assert visible.shape == (1, K)
+    assert np.all((visible > 0) & (visible < 1))
+    preds, _ = head.predict([feats, feats], samples,
+                            test_cfg=dict(flip_test=True))
+    assert preds[0].keypoints_visible.shape == (1, K)
+    assert preds[0].keypoints.shape == (1, K, 2)
