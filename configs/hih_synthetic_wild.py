@@ -2,7 +2,7 @@
 # with occlusion flags, small and degraded faces; rendered with
 #   tools/dataset_converters/generate_synthetic_faces.py --profile wild \
 #       --out-dir data/synthetic_wild [--label-noise 1]
-# ), 24 epochs (about 11 CPU minutes on 2 cores), rotation augmentation wide
+# ), 24 epochs (about 22 CPU minutes on 2 cores), rotation augmentation wide
 # enough for sideways faces, the test set's WFLW attribute subsets in the
 # test table. The same-budget mmpose baseline:
 # configs/baseline_heatmap_dark_synthetic_wild.py. docs/wild_faces.md.

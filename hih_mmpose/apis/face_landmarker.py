@@ -98,10 +98,15 @@ class FaceLandmarker:
             which also searches turned copies of an image where it finds
             nothing); other detectors give no rotation. Defaults to
             ``True``.
+        min_roll (float): With ``upright``, faces rolled less than this
+            (degrees) are cropped as the detector boxes them, so that
+            upright faces give exactly what they gave without ``upright``
+            (the models train with roll augmentation). Defaults to ``15``.
         orientation_check (bool): With ``upright``, let the landmark model
-            choose each detected face's crop rotation among the detector's
-            and its quarter turns (:meth:`check_orientation`; four landmark
-            passes per face). Defaults to ``True``.
+            choose the crop rotation of each detected face rolled by
+            ``min_roll`` or more among the detector's angle and its quarter
+            turns (:meth:`check_orientation`; four landmark passes for such
+            a face, one for an upright face). Defaults to ``True``.
 
     Detector boxes that are not finite, have no area or a score outside
     [0, 1] are dropped with a warning.
@@ -123,6 +128,7 @@ class FaceLandmarker:
                  trust_checkpoint: bool = False,
                  max_pixels: Optional[int] = None,
                  upright: bool = True,
+                 min_roll: float = 15.,
                  orientation_check: bool = True) -> None:
         from mmpose.apis import init_model
         if checkpoint is None and not random_weights:
@@ -163,6 +169,8 @@ class FaceLandmarker:
             optimize_for_inference(self.model)
         self.bbox_thr = bbox_thr
         self.upright = upright
+        check_number('min_roll', min_roll, 0, 180)
+        self.min_roll = min_roll
         self.orientation_check = orientation_check
         self.detector_name = detector
         self.detector = build_face_detector(detector, detector_weights,
@@ -203,8 +211,8 @@ class FaceLandmarker:
 
         Returns:
             tuple: boxes (N, 5) x1, y1, x2, y2, score and angles (N, ) in
-            degrees (0 without ``upright`` or from a detector that gives
-            no eye keypoints).
+            degrees (0 without ``upright``, below ``min_roll`` or from a
+            detector that gives no eye keypoints).
         """
         from mmdet.apis import DetInferencer
         height, width = image.shape[:2]
@@ -227,6 +235,9 @@ class FaceLandmarker:
         angles = np.asarray(angles, np.float32).reshape(-1)
         if not self.upright:
             angles = np.zeros_like(angles)
+        # nearly upright faces: the crop as boxed (no resampling)
+        angles = np.where(np.abs(angles) < self.min_roll, 0.,
+                          angles).astype(np.float32)
         keep = valid_boxes(boxes) & np.isfinite(angles)
         if not keep.all():
             warnings.warn(
@@ -294,10 +305,10 @@ class FaceLandmarker:
             angles = check_angles(angles, len(boxes))
         if not len(boxes):
             return []
-        if detected and self.upright and self.orientation_check:
-            angles = self.check_orientation(image, boxes[:, :4], angles)
-        keypoints, scores, visible = self.predictor(image, boxes[:, :4],
-                                                    angles)
+        angles = angles.copy()
+        keypoints, scores, visible = self._landmarks_checked(
+            image, boxes[:, :4], angles,
+            detected and self.upright and self.orientation_check)
         faces = [
             dict(bbox=box[:4], bbox_score=float(box[4]),
                  bbox_angle=float(angle), keypoints=kpts,
@@ -309,21 +320,53 @@ class FaceLandmarker:
                 face['keypoint_visible'] = face_visible
         return faces
 
-    def check_orientation(self, image: np.ndarray, bboxes: np.ndarray,
-                          angles: np.ndarray) -> np.ndarray:
-        """The crop rotation of each detected face, re-chosen by the
-        landmark model among the detector's angle and its three other
+    def _landmarks_checked(
+        self, image: np.ndarray, bboxes: np.ndarray, angles: np.ndarray,
+        check: bool
+    ) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray]]:
+        """Landmarks of the faces; with ``check``, those of rolled faces
+        (a non-zero angle) at the orientation :meth:`check_orientation`
+        chooses, ``angles`` updated in place. Upright faces take one pass,
+        exactly as without ``upright``."""
+        rolled = np.flatnonzero(angles != 0) if check else []
+        if not len(rolled):
+            return self.predictor(image, bboxes, angles)
+        upright = np.flatnonzero(angles == 0)
+        chosen, turned_kpts, turned_scores, turned_visible = \
+            self.check_orientation(image, bboxes[rolled], angles[rolled])
+        count, num_keypoints = len(angles), turned_kpts.shape[1]
+        keypoints = np.zeros((count, num_keypoints, 2), np.float32)
+        scores = np.zeros((count, num_keypoints), np.float32)
+        visible = None if turned_visible is None else np.zeros(
+            (count, num_keypoints), np.float32)
+        keypoints[rolled], scores[rolled] = turned_kpts, turned_scores
+        if visible is not None:
+            visible[rolled] = turned_visible
+        if len(upright):
+            up_kpts, up_scores, up_visible = self.predictor(
+                image, bboxes[upright], angles[upright])
+            keypoints[upright], scores[upright] = up_kpts, up_scores
+            if visible is not None:
+                visible[upright] = up_visible
+        angles[rolled] = chosen
+        return keypoints, scores, visible
+
+    def check_orientation(
+        self, image: np.ndarray, bboxes: np.ndarray, angles: np.ndarray
+    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, Optional[np.ndarray]]:
+        """Landmarks of each detected face at the crop rotation the landmark
+        model prefers among the detector's angle and its three other
         quarter turns.
 
         A detector's eye keypoints are unreliable on faces far from upright:
         BlazeFace finds some upside-down faces as they are and places their
         eyes as if upright, and, searching turned copies of an image, can
         find a face in a copy where it lies sideways. The landmarks are
-        taken at the four angles (one batch) and the angle whose landmarks
-        have the highest mean score is kept: on the quick-start model a
-        right-way-up crop scores 0.83-0.89, a crop a quarter or half turn
-        off 0.27-0.67 (docs/inference.md). This costs four landmark passes
-        per detected face (``orientation_check=False`` skips it).
+        taken at the four angles (one batch) and those with the highest
+        mean score are kept: a model trained on upright-ish faces scores a
+        crop the right way up higher than one a quarter or half turn off
+        (measured in docs/inference.md, "Faces at any roll"). Four
+        landmark passes per face.
 
         Args:
             image (np.ndarray): BGR uint8 image (H, W, 3).
@@ -331,14 +374,20 @@ class FaceLandmarker:
             angles (np.ndarray): Their detected crop rotations (N, ).
 
         Returns:
-            np.ndarray: The chosen rotations (N, ), degrees in [-180, 180).
+            tuple: the chosen rotations (N, ) in degrees, and the keypoints
+            (N, K, 2), scores (N, K) and visibility (N, K) or ``None`` of
+            the faces cropped so.
         """
-        turns = np.array([0., 90., 180., 270.], np.float32)
-        candidates = (angles[:, None] + turns + 180) % 360 - 180  # (N, 4)
-        _, scores = self.landmarks(image, np.repeat(bboxes, 4, axis=0),
-                                   candidates.reshape(-1))
-        best = scores.mean(-1).reshape(-1, 4).argmax(-1)
-        return candidates[np.arange(len(angles)), best]
+        count = len(angles)
+        candidates = angles[:, None] + np.array([0., 90., 180., 270.])
+        candidates = ((candidates + 180) % 360 - 180).astype(
+            np.float32)  # (N, 4), in [-180, 180)
+        keypoints, scores, visible = self.predictor(
+            image, np.repeat(bboxes, 4, axis=0), candidates.reshape(-1))
+        chosen = np.arange(count) * 4 + scores.mean(-1).reshape(
+            count, 4).argmax(-1)
+        return (candidates.reshape(-1)[chosen], keypoints[chosen],
+                scores[chosen], None if visible is None else visible[chosen])
 
     def landmarks(self,
                   image: np.ndarray,

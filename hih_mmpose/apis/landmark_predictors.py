@@ -58,8 +58,11 @@ class TopdownPredictor:
 
     def __init__(self, model: nn.Module) -> None:
         from mmengine.dataset import Compose
+
+        from ..models.heads import HIHVisibilityHead
         self.model = model
         self.pipeline = Compose(model.cfg.test_dataloader.dataset.pipeline)
+        self.with_visibility = isinstance(model.head, HIHVisibilityHead)
 
     def __call__(self,
                  image: np.ndarray,
@@ -81,7 +84,9 @@ class TopdownPredictor:
         scores = np.stack(
             [s.pred_instances.keypoint_scores[0] for s in samples])
         visible = None
-        if 'keypoints_visible' in samples[0].pred_instances:
+        # (mmpose copies the scores into keypoints_visible for heads that
+        # predict no visibility)
+        if self.with_visibility:
             visible = np.stack([
                 s.pred_instances.keypoints_visible[0] for s in samples
             ]).astype(np.float32)

@@ -130,3 +130,24 @@ def test_image_sizes_and_border_faces(tiny_hih):
     assert inside_crop(face['keypoints'], box)
     with pytest.raises(ValueError, match='x2 > x1'):
         haar(cut, bboxes=[[10, 10, 5, 20]])
+
+
+def test_visibility_head_fields():
+    """A config with a visibility head: each face carries keypoint_visible
+    probabilities (random weights: only the plumbing is checked), in fp32
+    with and without flip test; bf16 runs the crop path without them."""
+    config = osp.join(REPO, 'configs', 'hih_synthetic_wild_visibility.py')
+    image = np.full((128, 128, 3), 90, np.uint8)
+    for flip_test in (True, False):
+        landmarker = FaceLandmarker(config, random_weights=True,
+                                    detector='whole_image',
+                                    flip_test=flip_test)
+        (face, ) = landmarker(image)
+        assert face['keypoint_visible'].shape == (98, )
+        assert np.all((face['keypoint_visible'] >= 0)
+                      & (face['keypoint_visible'] <= 1))
+    with pytest.warns(UserWarning, match='no visibility head'):
+        landmarker = FaceLandmarker(config, random_weights=True,
+                                    detector='whole_image',
+                                    precision='bf16')
+    assert 'keypoint_visible' not in landmarker(image)[0]

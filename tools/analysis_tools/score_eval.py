@@ -50,6 +50,8 @@ def main() -> None:
         coco = json.load(f)
     flags = {a['id']: np.reshape(a['keypoints'], (-1, 3))[:, 2]
              for a in coco['annotations']}
+    from hih_mmpose.models.heads import HIHVisibilityHead
+    with_visibility = isinstance(model.head, HIHVisibilityHead)
     loader = Runner.build_dataloader(cfg.test_dataloader)
     pred, score, seen, gt, flag, boxes = [], [], [], [], [], []
     bar = ProgressBar(len(loader.dataset))
@@ -59,7 +61,7 @@ def main() -> None:
                 instances = sample.pred_instances
                 pred.append(instances.keypoints[0])
                 score.append(instances.keypoint_scores[0])
-                if 'keypoints_visible' in instances:
+                if with_visibility:  # (else mmpose copies the scores)
                     seen.append(instances.keypoints_visible[0])
                 gt.append(np.asarray(sample.gt_instances.keypoints)[0])
                 boxes.append(np.asarray(sample.gt_instances.bboxes)[0])

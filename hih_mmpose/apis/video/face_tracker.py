@@ -79,8 +79,9 @@ class FaceTracker:
     or was occluded) and, optionally, every ``redetect_every`` frames (to
     pick up faces that enter). In between, each face's box is the bounding
     box of its landmarks in the previous frame (:func:`landmark_box`; with
-    the landmarker's ``upright`` on, taken along the previous eye line and
-    cropped turned by its angle, :func:`oriented_landmark_box`).
+    the landmarker's ``upright`` on and a face rolled by its ``min_roll`` or
+    more, taken along the previous eye line and cropped turned by its
+    angle, :func:`oriented_landmark_box`).
     Faces found by a detection keep the id of the tracked face whose box
     overlaps theirs most (IoU at least ``match_iou``), else get a new id;
     after a cut every face gets a new id. Each track can smooth its
@@ -199,15 +200,17 @@ class FaceTracker:
     def _follow(self, image: np.ndarray) -> Optional[List[Dict]]:
         """Landmarks in the boxes of the previous frame's landmarks, or
         ``None`` when a face is lost."""
-        if self.landmarker.upright:
-            oriented = [oriented_landmark_box(t['keypoints'])
-                        for t in self.tracks]
-            boxes = np.stack([box for box, _ in oriented])
-            angles = np.array([angle for _, angle in oriented], np.float32)
-        else:
-            boxes = np.stack(
-                [landmark_box(t['keypoints']) for t in self.tracks])
-            angles = np.zeros(len(boxes), np.float32)
+        boxes, angles = [], []
+        for track in self.tracks:
+            box, angle = landmark_box(track['keypoints']), 0.
+            if self.landmarker.upright:
+                oriented, turned = oriented_landmark_box(track['keypoints'])
+                if abs(turned) >= self.landmarker.min_roll:
+                    box, angle = oriented, turned
+            boxes.append(box)
+            angles.append(angle)
+        boxes = np.stack(boxes)
+        angles = np.asarray(angles, np.float32)
         if not np.isfinite(boxes).all() or not np.isfinite(angles).all() \
                 or np.any(boxes[:, 2:] - boxes[:, :2] < 1):
             return None  # landmarks collapsed or diverged: detect again
