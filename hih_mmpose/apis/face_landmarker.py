@@ -219,10 +219,14 @@ class FaceLandmarker:
         if self.detector is None:
             return (np.array([[0, 0, width, height, 1.]], np.float32),
                     np.zeros(1, np.float32))
-        if not isinstance(self.detector, DetInferencer):
+        if hasattr(self.detector, 'detect_oriented'):
             # BlazeFace, Haar: detect_oriented(image) -> boxes, scores,
             # angles
             bboxes, scores, angles = self.detector.detect_oriented(image)
+        elif not isinstance(self.detector, DetInferencer):
+            # any object with detect(image) -> boxes, scores
+            bboxes, scores = self.detector.detect(image)
+            angles = np.zeros(len(bboxes), np.float32)
         else:
             instances = self.detector(
                 image, return_datasamples=True)['predictions'][0]

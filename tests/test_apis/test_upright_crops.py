@@ -121,10 +121,23 @@ def test_orientation_check_turns_the_crop(trained_tiny_hih):
     upright=False; the upside-down one is found in a turned copy and
     cropped half a turn round (the landmark model checks the orientation),
     where its landmarks are the upright ones turned."""
+    import json
+
     from mmengine.config import Config
+
+    from hih_mmpose.utils.crop_transforms import eye_line_angle
     config, checkpoint = trained_tiny_hih
     root = Config.fromfile(config).test_dataloader.dataset.data_root
-    image = cv2.imread(f'{root}/images/test/000000.png')
+    with open(f'{root}/annotations/face_landmarks_synthetic_test.json') as f:
+        coco = json.load(f)
+    # a test face rolled by under 5 degrees (the set rolls up to 30)
+    for annotation in coco['annotations']:
+        points = np.reshape(annotation['keypoints'], (-1, 3))[:, :2]
+        if abs(eye_line_angle(points[60:68].mean(0),
+                              points[68:76].mean(0))) < 5:
+            break
+    name = coco['images'][annotation['image_id']]['file_name']
+    image = cv2.imread(f'{root}/images/{name}')
     landmarker = FaceLandmarker(config, checkpoint)
     (face, ) = landmarker(image)
     (plain, ) = FaceLandmarker(config, checkpoint, upright=False)(image)

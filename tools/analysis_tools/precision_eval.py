@@ -67,6 +67,12 @@ def main() -> None:
     model, metric = load_hih_checkpoint(
         cfg, args.checkpoint, trust=args.trust_checkpoint)
     codec = model.head.decoder
+    if codec.decimal_decode != 'argmax':
+        print(f'note: the config decodes with {codec.decimal_decode!r}; the '
+              'interval accuracies are read off the keypoints, which lie on '
+              'the interval grid only for the argmax decode (add '
+              '--cfg-options model.head.decoder.decimal_decode=argmax for '
+              'them)')
 
     print('test crops:')
     crops, samples = dataset_crops(cfg.test_dataloader.dataset,

@@ -18,8 +18,9 @@ def keypoint_intervals(crop_keypoints: np.ndarray, stride: float,
     """Integer cell and decimal interval a HIH decode chose, recovered from
     its keypoints.
 
-    The decode gives ``(cell + bin / decimal_size) * stride - 0.5`` crop
-    pixels, so both parts are exact functions of the keypoint.
+    The argmax decode gives ``(cell + bin / decimal_size) * stride - 0.5``
+    crop pixels, so both parts are exact functions of the keypoint (for
+    the other decodes the nearest cell and interval).
 
     Args:
         crop_keypoints (np.ndarray): Decoded keypoints in crop pixels
