@@ -28,7 +28,9 @@ def parse_args() -> argparse.Namespace:
         help='resume from this checkpoint, or without a path from the latest '
         'checkpoint in the work dir')
     parser.add_argument(
-        '--amp', action='store_true', help='automatic mixed precision')
+        '--amp', action='store_true',
+        help='automatic mixed precision: fp16 on a GPU, bf16 on a CPU with '
+        'native bf16 (AVX-512 BF16 or AMX; refused on others)')
     parser.add_argument(
         '--no-validate',
         action='store_true',
@@ -51,8 +53,12 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.resume = True
         cfg.load_from = args.resume
     if args.amp:
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        import torch
+        if torch.cuda.is_available():
+            cfg.optim_wrapper.type = 'AmpOptimWrapper'
+            cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        else:  # bf16 autocast on a CPU with native bf16 (else an error)
+            cfg.optim_wrapper.type = 'CPUBf16OptimWrapper'
     if args.no_validate:
         cfg.val_cfg = None
         cfg.val_dataloader = None

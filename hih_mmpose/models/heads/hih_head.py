@@ -338,6 +338,10 @@ class HIHHead(BaseHead):
             ])
         decimal_logits = self._decimal_logits(stream, integer_heatmaps[-1],
                                               cells)
+        # losses and accuracies in float32 (the maps are bfloat16 under
+        # CPUBf16OptimWrapper's autocast)
+        integer_heatmaps = [heatmaps.float() for heatmaps in integer_heatmaps]
+        decimal_logits = decimal_logits.float()
         keypoint_weights = torch.cat([
             d.gt_instance_labels.keypoint_weights for d in batch_data_samples
         ])

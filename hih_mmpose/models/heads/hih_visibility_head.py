@@ -95,7 +95,7 @@ class HIHVisibilityHead(VisPredictHead):
              train_cfg: ConfigType = {}) -> dict:
         """HIH losses plus ``loss_vis`` and ``acc_vis`` (accuracy at 0.5 on
         the labelled landmarks)."""
-        logits = self.vis_forward(feats)
+        logits = self.vis_forward(feats).float()
         labels, weights = [], []
         for sample in batch_data_samples:
             gt = sample.gt_instance_labels
