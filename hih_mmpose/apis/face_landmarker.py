@@ -309,10 +309,12 @@ class FaceLandmarker:
             angles = check_angles(angles, len(boxes))
         if not len(boxes):
             return []
-        angles = angles.copy()
-        keypoints, scores, visible = self._landmarks_checked(
-            image, boxes[:, :4], angles,
-            detected and self.upright and self.orientation_check)
+        # rolled faces found by the detector: the landmark model checks
+        # their orientation; upright ones take the plain single pass
+        check = (angles != 0) & (detected and self.upright
+                                 and self.orientation_check)
+        angles, keypoints, scores, visible = self.check_orientation(
+            image, boxes[:, :4], angles, check)
         faces = [
             dict(bbox=box[:4], bbox_score=float(box[4]),
                  bbox_angle=float(angle), keypoints=kpts,
@@ -324,74 +326,51 @@ class FaceLandmarker:
                 face['keypoint_visible'] = face_visible
         return faces
 
-    def _landmarks_checked(
-        self, image: np.ndarray, bboxes: np.ndarray, angles: np.ndarray,
-        check: bool
-    ) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray]]:
-        """Landmarks of the faces; with ``check``, those of rolled faces
-        (a non-zero angle) at the orientation :meth:`check_orientation`
-        chooses, ``angles`` updated in place. Upright faces take one pass,
-        exactly as without ``upright``."""
-        rolled = np.flatnonzero(angles != 0) if check else []
-        if not len(rolled):
-            return self.predictor(image, bboxes, angles)
-        upright = np.flatnonzero(angles == 0)
-        chosen, turned_kpts, turned_scores, turned_visible = \
-            self.check_orientation(image, bboxes[rolled], angles[rolled])
-        count, num_keypoints = len(angles), turned_kpts.shape[1]
-        keypoints = np.zeros((count, num_keypoints, 2), np.float32)
-        scores = np.zeros((count, num_keypoints), np.float32)
-        visible = None if turned_visible is None else np.zeros(
-            (count, num_keypoints), np.float32)
-        keypoints[rolled], scores[rolled] = turned_kpts, turned_scores
-        if visible is not None:
-            visible[rolled] = turned_visible
-        if len(upright):
-            up_kpts, up_scores, up_visible = self.predictor(
-                image, bboxes[upright], angles[upright])
-            keypoints[upright], scores[upright] = up_kpts, up_scores
-            if visible is not None:
-                visible[upright] = up_visible
-        angles[rolled] = chosen
-        return keypoints, scores, visible
-
     def check_orientation(
-        self, image: np.ndarray, bboxes: np.ndarray, angles: np.ndarray
+        self, image: np.ndarray, bboxes: np.ndarray, angles: np.ndarray,
+        check: np.ndarray
     ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, Optional[np.ndarray]]:
-        """Landmarks of each detected face at the crop rotation the landmark
-        model prefers among the detector's angle and its three other
-        quarter turns.
+        """Landmarks of the faces, those marked ``check`` at the crop
+        rotation the landmark model prefers among their angle and its three
+        other quarter turns.
 
         A detector's eye keypoints are unreliable on faces far from upright:
         BlazeFace finds some upside-down faces as they are and places their
         eyes as if upright, and, searching turned copies of an image, can
-        find a face in a copy where it lies sideways. The landmarks are
-        taken at the four angles (one batch) and those with the highest
-        mean score are kept: a model trained on upright-ish faces scores a
-        crop the right way up higher than one a quarter or half turn off
-        (measured in docs/inference.md, "Faces at any roll"). Four
-        landmark passes per face.
+        find a face in a copy where it lies sideways. A checked face is
+        cropped at the four angles and the landmarks with the highest mean
+        score are kept: a model trained on upright-ish faces scores a crop
+        the right way up higher than one a quarter or half turn off
+        (measured in docs/inference.md, "Faces at any roll"). All crops run
+        as one batch; without a checked face it is the plain single pass.
 
         Args:
             image (np.ndarray): BGR uint8 image (H, W, 3).
             bboxes (np.ndarray): Face boxes (N, 4).
-            angles (np.ndarray): Their detected crop rotations (N, ).
+            angles (np.ndarray): Their crop rotations (N, ), degrees.
+            check (np.ndarray): Which faces to check (N, ), bool.
 
         Returns:
-            tuple: the chosen rotations (N, ) in degrees, and the keypoints
-            (N, K, 2), scores (N, K) and visibility (N, K) or ``None`` of
-            the faces cropped so.
+            tuple: the rotations used (N, ), and the keypoints (N, K, 2),
+            scores (N, K) and visibility (N, K) or ``None`` of the faces
+            cropped so.
         """
-        count = len(angles)
-        candidates = angles[:, None] + np.array([0., 90., 180., 270.])
-        candidates = ((candidates + 180) % 360 - 180).astype(
-            np.float32)  # (N, 4), in [-180, 180)
-        keypoints, scores, visible = self.predictor(
-            image, np.repeat(bboxes, 4, axis=0), candidates.reshape(-1))
-        chosen = np.arange(count) * 4 + scores.mean(-1).reshape(
-            count, 4).argmax(-1)
-        return (candidates.reshape(-1)[chosen], keypoints[chosen],
-                scores[chosen], None if visible is None else visible[chosen])
+        turns = np.where(check, 4, 1)
+        owner = np.repeat(np.arange(len(angles)), turns)
+        offsets = np.concatenate([90. * np.arange(n) for n in turns])
+        candidates = np.where(
+            offsets == 0, angles[owner],
+            (angles[owner] + offsets + 180) % 360 - 180).astype(np.float32)
+        keypoints, scores, visible = self.predictor(image, bboxes[owner],
+                                                    candidates)
+        means = scores.mean(-1)
+        first = np.concatenate([[0], np.cumsum(turns)[:-1]])
+        chosen = np.array([
+            start + means[start:start + n].argmax()
+            for start, n in zip(first, turns)
+        ], np.int64)
+        return (candidates[chosen], keypoints[chosen], scores[chosen],
+                None if visible is None else visible[chosen])
 
     def landmarks(self,
                   image: np.ndarray,
