@@ -5,10 +5,15 @@ from typing import Dict, List, Optional, Tuple, Union
 
 import numpy as np
 from mmengine.config import Config
+from mmengine.logging import print_log
 
-from ..deployment import PRECISIONS, CropPredictor, optimize_for_inference
+from ..deployment import (BACKENDS, PRECISIONS, BackendChoice,
+                          CropPredictor, choose_backend,
+                          optimize_for_inference)
 from ..utils import (check_checkpoint_safe, check_number, checkpoint_loading,
                      load_checkpoint_strictly)
+from ..utils.cpu_info import describe_cpu
+from ..utils.cpu_load import LoadAdaptiveThreads
 from ..utils.image_io import ImageType, load_image
 from .landmark_predictors import CropPredictorPath, TopdownPredictor
 
@@ -73,17 +78,27 @@ class FaceLandmarker:
         random_weights (bool): Run without a checkpoint, on untrained
             weights (speed tests); their landmarks are meaningless.
             Defaults to ``False``.
-        precision (str): ``'fp32'``, ``'bf16'`` (PyTorch autocast on CPU)
-            or ``'int8'`` (ONNX Runtime, quantised; their measured speed
-            and accuracy: docs/deployment.md, "Low precision"). Defaults
-            to ``'fp32'``.
+        precision (str): ``'fp32'``, ``'bf16'``, ``'int8'`` (quantised,
+            calibrated) or ``'auto'``: int8 on CPUs with int8 dot products
+            (AVX-512 VNNI, AVX-VNNI, AMX) where an int8 model can be had,
+            else bf16 on CPUs with native bfloat16, else fp32 (measured
+            speed and accuracy: docs/speed.md, docs/deployment.md).
+            Defaults to ``'fp32'``.
+        backend (str): ``'torch'``, ``'onnxruntime'``, ``'openvino'`` or
+            ``'auto'``: PyTorch (mmpose's top-down path) where flip test, a
+            visibility head or a GPU need it, else the fastest installed
+            backend that runs the precision (OpenVINO, then ONNX Runtime,
+            then PyTorch). The choice and its reason are logged and kept in
+            ``backend_choice``. Defaults to ``'auto'``.
         flip_test (bool, optional): Average with the mirrored face (two
-            forward passes). ``None``: as the config says in fp32, off in
-            bf16 / int8 (which run without it). Defaults to ``None``.
-        int8_onnx (str, optional): With ``precision='int8'``, a quantised
-            model from ``tools/deployment/export_onnx.py --int8``; without
-            it the model is quantised on construction, calibrated on
-            ``calib_images`` faces of the config's training set.
+            forward passes; PyTorch fp32 only). ``None``: as the config
+            says with ``precision='fp32'`` on PyTorch or ``'auto'``
+            backend, off otherwise. Defaults to ``None``.
+        int8_onnx (str, optional): For int8, a quantised model from
+            ``tools/deployment/export_onnx.py --int8`` (``.onnx``, or its
+            OpenVINO ``.xml`` for OpenVINO); without it the model is
+            quantised on construction, calibrated on ``calib_images`` faces
+            of the config's training set.
         calib_images (int): See ``int8_onnx``. Defaults to ``64``.
         trust_checkpoint (bool): Load ``checkpoint`` with full unpickling,
             which can run code: only for a file you trust that the safe
@@ -102,6 +117,14 @@ class FaceLandmarker:
             (degrees) are cropped as the detector boxes them, so that
             upright faces give exactly what they gave without ``upright``
             (the models train with roll augmentation). Defaults to ``15``.
+        threads (int | str): CPU threads of the landmark network: a number,
+            or ``'auto'``: PyTorch runs each call on the cores that other
+            processes left idle since the previous call
+            (:class:`~hih_mmpose.utils.cpu_load.LoadAdaptiveThreads`), so
+            that a busy neighbour slows it in proportion instead of
+            stalling its OpenMP threads (docs/speed.md, "Latency under
+            load"); ONNX Runtime / OpenVINO use PyTorch's thread count and
+            do not spin between calls. Defaults to ``'auto'``.
         orientation_check (bool): With ``upright``, let the landmark model
             choose the crop rotation of each detected face rolled by
             ``min_roll`` or more among the detector's angle and its quarter
@@ -122,6 +145,7 @@ class FaceLandmarker:
                  fast: bool = True,
                  random_weights: bool = False,
                  precision: str = 'fp32',
+                 backend: str = 'auto',
                  flip_test: Optional[bool] = None,
                  int8_onnx: Optional[str] = None,
                  calib_images: int = 64,
@@ -129,7 +153,8 @@ class FaceLandmarker:
                  max_pixels: Optional[int] = None,
                  upright: bool = True,
                  min_roll: float = 15.,
-                 orientation_check: bool = True) -> None:
+                 orientation_check: bool = True,
+                 threads: Union[int, str] = 'auto') -> None:
         from mmpose.apis import init_model
         if checkpoint is None and not random_weights:
             raise ValueError(
@@ -138,17 +163,22 @@ class FaceLandmarker:
                 'landmarks (random_weights=True runs them anyway)')
         if checkpoint is not None and not osp.isfile(checkpoint):
             raise FileNotFoundError(f'checkpoint {checkpoint} not found')
-        if precision not in PRECISIONS:
-            raise ValueError(f'precision must be one of {PRECISIONS}, got '
-                             f'{precision!r}')
-        if precision != 'fp32' and flip_test:
+        if backend not in ('auto', ) + BACKENDS:
+            raise ValueError(f"backend must be 'auto' or one of {BACKENDS}, "
+                             f'got {backend!r}')
+        if precision not in ('auto', ) + PRECISIONS:
+            raise ValueError(f"precision must be 'auto' or one of "
+                             f'{PRECISIONS}, got {precision!r}')
+        if precision not in ('fp32', 'auto') and flip_test:
             raise ValueError(f'precision={precision!r} runs without flip '
                              'test; use fp32 for flip_test=True')
-        if precision != 'fp32' and device != 'cpu':
+        if precision not in ('fp32', 'auto') and device != 'cpu':
             raise ValueError(f'precision={precision!r} runs on the CPU '
                              f'only, got device={device!r}')
         check_number('bbox_thr', bbox_thr, 0, 1)
         check_number('calib_images', calib_images, 1, integer=True)
+        if threads != 'auto':
+            check_number('threads', threads, 1, integer=True)
         self.model = init_model(config, None, device='cpu')
         if checkpoint is not None:
             # strict, and safe: a checkpoint of another model or one that
@@ -159,10 +189,20 @@ class FaceLandmarker:
             if 'dataset_meta' in meta:
                 self.model.dataset_meta = meta['dataset_meta']
         self.model.to(device)
-        if flip_test is not None:
-            self.model.test_cfg['flip_test'] = flip_test
-        self.precision = precision
+        self.backend_choice = self._choose_backend(
+            backend, precision, device, flip_test, int8_onnx)
+        self.backend = self.backend_choice.backend
+        self.precision = self.backend_choice.precision
+        print_log(f'FaceLandmarker: backend {self.backend}, precision '
+                  f'{self.precision} ({self.backend_choice.reason}; CPU: '
+                  f'{describe_cpu()})', logger='current')
+        if flip_test is not None or self.backend != 'torch':
+            self.model.test_cfg['flip_test'] = bool(
+                flip_test) and self.backend == 'torch'
         self.max_pixels = max_pixels
+        self.threads = threads
+        self.thread_monitor = LoadAdaptiveThreads() if (
+            threads == 'auto' and device == 'cpu') else None
         self.predictor = self._build_predictor(device, int8_onnx,
                                                calib_images)
         if fast:
@@ -176,27 +216,76 @@ class FaceLandmarker:
         self.detector = build_face_detector(detector, detector_weights,
                                             device, trust_checkpoint)
 
+    def _choose_backend(self, backend: str, precision: str, device: str,
+                        flip_test: Optional[bool],
+                        int8_onnx: Optional[str]) -> BackendChoice:
+        """Resolve ``'auto'`` backend / precision (see the class doc)."""
+        from ..models.heads import HIHVisibilityHead
+        torch_fp32 = backend in ('auto', 'torch') and precision == 'fp32'
+        needs_torch = None
+        if device != 'cpu':
+            needs_torch = f'device={device!r}'
+        elif flip_test:
+            needs_torch = 'flip test'
+        elif flip_test is None and torch_fp32 and self.model.test_cfg.get(
+                'flip_test'):
+            needs_torch = ("the config's flip test (flip_test=False lets "
+                           'another backend run)')
+        elif isinstance(self.model.head, HIHVisibilityHead) and (
+                backend in ('auto', 'torch')
+                and precision in ('auto', 'fp32')):
+            needs_torch = 'the visibility head (the crop path has none)'
+        train = self.model.cfg.train_dataloader.dataset
+        int8_ready = int8_onnx is not None or osp.isfile(
+            osp.join(train.get('data_root', ''), train.get('ann_file', '')))
+        return choose_backend(backend, precision, int8_ready=int8_ready,
+                              needs_torch=needs_torch)
+
     def _build_predictor(self, device: str, int8_onnx: Optional[str],
                          calib_images: int):
-        """mmpose's top-down inference for fp32 with flip test or on a
-        GPU; else the crop path in the chosen precision."""
+        """mmpose's top-down inference for PyTorch fp32 with flip test, a
+        visibility head or on a GPU; else the crop path in the chosen
+        backend and precision."""
         from ..models.heads import HIHVisibilityHead
         visibility = isinstance(self.model.head, HIHVisibilityHead)
-        if self.precision == 'fp32' and (
+        if self.backend == 'torch' and self.precision == 'fp32' and (
                 device != 'cpu' or self.model.test_cfg.get('flip_test')
                 or visibility):
             return TopdownPredictor(self.model)
         if visibility:
-            warnings.warn(f'precision={self.precision!r} runs the crop path, '
-                          'which has no visibility head: keypoint_visible '
-                          'is not returned (fp32 returns it)')
+            warnings.warn(f'the {self.backend} {self.precision} crop path '
+                          'has no visibility head: keypoint_visible is not '
+                          'returned (PyTorch fp32 returns it)')
         calib = None
         if self.precision == 'int8' and int8_onnx is None:
             from ..deployment import calibration_crops
             calib = calibration_crops(self.model.cfg, calib_images)
         return CropPredictorPath(
             self.model,
-            CropPredictor(self.model, self.precision, int8_onnx, calib))
+            CropPredictor(self.model, self.precision,
+                          int8_onnx if self.precision == 'int8' else None,
+                          calib,
+                          threads=None if self.threads == 'auto' else
+                          self.threads,
+                          backend=self.backend))
+
+    def _predict(
+        self, image: np.ndarray, bboxes: np.ndarray,
+        angles: Optional[np.ndarray]
+    ) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray]]:
+        """The predictor's call with the CPU threads of ``threads``."""
+        if self.thread_monitor is not None:
+            with self.thread_monitor():
+                return self.predictor(image, bboxes, angles)
+        if isinstance(self.threads, int):
+            import torch
+            previous = torch.get_num_threads()
+            torch.set_num_threads(self.threads)
+            try:
+                return self.predictor(image, bboxes, angles)
+            finally:
+                torch.set_num_threads(previous)
+        return self.predictor(image, bboxes, angles)
 
     def detect(self, image: np.ndarray) -> np.ndarray:
         """Face boxes (N, 5): x1, y1, x2, y2, score (BGR image in)."""
@@ -361,8 +450,8 @@ class FaceLandmarker:
         candidates = np.where(
             offsets == 0, angles[owner],
             (angles[owner] + offsets + 180) % 360 - 180).astype(np.float32)
-        keypoints, scores, visible = self.predictor(image, bboxes[owner],
-                                                    candidates)
+        keypoints, scores, visible = self._predict(image, bboxes[owner],
+                                                   candidates)
         means = scores.mean(-1)
         first = np.concatenate([[0], np.cumsum(turns)[:-1]])
         chosen = np.array([
@@ -388,7 +477,7 @@ class FaceLandmarker:
         Returns:
             tuple: keypoints (N, K, 2) and scores (N, K) in image pixels.
         """
-        return self.predictor(image, bboxes, angles)[:2]
+        return self._predict(image, bboxes, angles)[:2]
 
 
 def build_face_detector(detector: str,

@@ -1,7 +1,7 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
-"""Face crops in, keypoints out, in a chosen precision: fp32 (PyTorch, BN
-folded, channels-last), bf16 (PyTorch autocast on oneDNN) or int8 (ONNX
-Runtime, quantised)."""
+"""Face crops in, keypoints out, in a chosen backend and precision: PyTorch
+(fp32 with BN folded and channels-last, bf16 autocast on oneDNN), ONNX
+Runtime (fp32, int8 quantised) or OpenVINO (fp32, bf16, int8)."""
 import copy
 import os.path as osp
 import tempfile
@@ -11,8 +11,10 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from .backend_selection import BACKEND_PRECISIONS
 from .fast_inference import optimize_for_inference
-from .onnx_export import HIHDeployModel
+from .onnx_export import HIHDeployModel, export_onnx
+from .openvino_runtime import OpenVINOSession
 from .quantization import quantize_int8
 
 PRECISIONS = ('fp32', 'bf16', 'int8')
@@ -59,21 +61,27 @@ class Bf16Network(nn.Module):
 
 
 class CropPredictor:
-    """Face crops in, keypoints out, in a chosen precision.
+    """Face crops in, keypoints out, in a chosen backend and precision.
 
     Args:
         model (nn.Module): A ``TopdownPoseEstimator`` with an HIH head
             (eval mode, CPU). Not modified (copied where it is rewritten).
-        precision (str): ``'fp32'`` (PyTorch, BN folded, channels-last),
-            ``'bf16'`` (:class:`Bf16Network`) or ``'int8'`` (ONNX Runtime,
-            :func:`quantize_int8`). Defaults to ``'fp32'``.
-        onnx_file (str, optional): For ``'int8'``: a quantised model made by
-            :func:`quantize_int8` (``tools/deployment/export_onnx.py
-            --int8``). Without it the model is quantised here, which needs
-            ``calib_crops``.
+        precision (str): ``'fp32'``, ``'bf16'`` or ``'int8'`` (which
+            backends run which: :data:`BACKEND_PRECISIONS`). Defaults to
+            ``'fp32'``.
+        onnx_file (str, optional): For ONNX Runtime / OpenVINO: the
+            exported model (``tools/deployment/export_onnx.py``; quantised
+            with ``--int8`` for int8; an OpenVINO ``.xml`` IR for
+            OpenVINO). Without it the model is exported here (and for int8
+            quantised, which needs ``calib_crops``).
         calib_crops (np.ndarray, optional): Calibration crops for
             quantising here.
-        threads (int, optional): ONNX Runtime threads (default: PyTorch's).
+        threads (int, optional): ONNX Runtime / OpenVINO threads (default:
+            PyTorch's).
+        backend (str, optional): ``'torch'`` (fp32: BN folded,
+            channels-last; bf16: :class:`Bf16Network`), ``'onnxruntime'``
+            or ``'openvino'`` (:class:`OpenVINOSession`). Defaults to
+            ``None``: ``'onnxruntime'`` for int8, else ``'torch'``.
 
     Call: ``predictor(crops)`` with float32 (N, 3, h, w) BGR 0-255 crops
     returns keypoints (N, K, 2) in crop pixels and scores (N, K) as numpy
@@ -85,37 +93,55 @@ class CropPredictor:
                  precision: str = 'fp32',
                  onnx_file: Optional[str] = None,
                  calib_crops: Optional[np.ndarray] = None,
-                 threads: Optional[int] = None) -> None:
+                 threads: Optional[int] = None,
+                 backend: Optional[str] = None) -> None:
         if precision not in PRECISIONS:
             raise ValueError(f'precision must be one of {PRECISIONS}, got '
                              f'{precision!r}')
+        backend = backend or ('onnxruntime'
+                              if precision == 'int8' else 'torch')
+        if backend not in BACKEND_PRECISIONS:
+            raise ValueError(f'backend must be one of '
+                             f'{tuple(BACKEND_PRECISIONS)}, got {backend!r}')
+        if precision not in BACKEND_PRECISIONS[backend]:
+            raise ValueError(f'backend {backend!r} runs '
+                             f'{"/".join(BACKEND_PRECISIONS[backend])}, not '
+                             f'{precision}')
         self.precision = precision
+        self.backend = backend
         self.network = None
         self.session = None
-        if precision == 'int8':
-            if onnx_file is None:
+        if backend == 'torch':
+            fast = optimize_for_inference(copy.deepcopy(model).cpu())
+            deploy = HIHDeployModel(fast).eval()
+            self.network = (Bf16Network(deploy)
+                            if precision == 'bf16' else deploy)
+            return
+        if onnx_file is None:
+            self._tmp = tempfile.TemporaryDirectory()
+            onnx_file = osp.join(self._tmp.name, f'{precision}.onnx')
+            if precision == 'int8':
                 if calib_crops is None:
                     raise ValueError(
                         "precision='int8' needs a quantised model "
                         '(onnx_file=...) or calibration crops '
                         '(calib_crops=...) to quantise one')
-                self._tmp = tempfile.TemporaryDirectory()
-                onnx_file = quantize_int8(
-                    model, osp.join(self._tmp.name, 'int8.onnx'),
-                    calib_crops, tuple(calib_crops.shape[:1:-1]))
-            elif not osp.isfile(onnx_file):
-                raise FileNotFoundError(f'ONNX model {onnx_file} not found')
+                quantize_int8(model, onnx_file, calib_crops,
+                              tuple(calib_crops.shape[:1:-1]))
+            else:
+                export_onnx(copy.deepcopy(model).cpu().eval(), onnx_file,
+                            model.head.decoder.input_size)
+        elif not osp.isfile(onnx_file):
+            raise FileNotFoundError(f'ONNX model {onnx_file} not found')
+        if backend == 'onnxruntime':
             self.session = _ort_session(onnx_file, threads)
-            return
-        fast = optimize_for_inference(copy.deepcopy(model).cpu())
-        deploy = HIHDeployModel(fast).eval()
-        self.network = Bf16Network(deploy) if precision == 'bf16' else deploy
+        else:
+            self.session = OpenVINOSession(onnx_file, precision, threads)
 
     def __call__(self, crops: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         crops = np.ascontiguousarray(crops, np.float32)
         if self.session is not None:
-            keypoints, scores = self.session.run(None, dict(crops=crops))
-            return keypoints, scores
+            return self.session(crops)
         with torch.inference_mode():
             keypoints, scores = self.network(torch.from_numpy(crops))
         return keypoints.float().numpy(), scores.float().numpy()
@@ -128,5 +154,11 @@ def _ort_session(onnx_file: str, threads: Optional[int] = None):
     # no busy-waiting threads between calls (they would slow down PyTorch
     # work done in between, e.g. the detector or the crop warping)
     options.add_session_config_entry('session.intra_op.allow_spinning', '0')
-    return ort.InferenceSession(onnx_file, options,
-                                providers=['CPUExecutionProvider'])
+    session = ort.InferenceSession(onnx_file, options,
+                                   providers=['CPUExecutionProvider'])
+
+    def run(crops: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        keypoints, scores = session.run(None, dict(crops=crops))
+        return keypoints, scores
+
+    return run

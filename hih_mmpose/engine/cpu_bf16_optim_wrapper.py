@@ -8,29 +8,7 @@ from mmengine.optim import OptimWrapper
 from mmengine.registry import OPTIM_WRAPPERS
 from torch import nn
 
-#: /proc/cpuinfo flags of CPUs with native bfloat16 arithmetic
-BF16_FLAGS = ('avx512_bf16', 'amx_bf16')
-
-
-def cpu_flags(path: str = '/proc/cpuinfo') -> set:
-    """The first processor's feature flags (empty where the file is not
-    there, e.g. off Linux)."""
-    try:
-        with open(path) as f:
-            for line in f:
-                if line.startswith('flags'):
-                    return set(line.split(':', 1)[1].split())
-    except OSError:
-        pass
-    return set()
-
-
-def cpu_has_bf16(flags: set = None) -> bool:
-    """Whether the CPU computes in bfloat16 natively (AVX-512 BF16 or AMX);
-    elsewhere bf16 is emulated and slower than float32."""
-    flags = cpu_flags() if flags is None else flags
-    return any(flag in flags for flag in BF16_FLAGS)
-
+from ..utils.cpu_info import BF16_FLAGS, cpu_has_bf16
 
 @OPTIM_WRAPPERS.register_module()
 class CPUBf16OptimWrapper(OptimWrapper):

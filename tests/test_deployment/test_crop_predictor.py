@@ -16,8 +16,8 @@ from mmpose.registry import METRICS
 
 from hih_mmpose.apis import FaceLandmarker
 from hih_mmpose.deployment import (CropPredictor, calibration_crops,
-                                   dataset_crops, optimize_for_inference,
-                                   quantize_int8)
+                                   dataset_crops, export_openvino,
+                                   optimize_for_inference, quantize_int8)
 from hih_mmpose.evaluation.analysis import (keypoint_intervals,
                                             precision_report, sample_truth)
 from hih_mmpose.utils import checkpoint_loading
@@ -53,7 +53,7 @@ def test_crop_path_equals_mmpose_predict(tiny_hih):
     inference_topdown keypoints."""
     config, checkpoint = tiny_hih
     landmarker = FaceLandmarker(config, checkpoint, detector='whole_image',
-                                flip_test=False)
+                                flip_test=False, backend='torch')
     assert landmarker.predictor is not None
     (face, ) = landmarker(PHOTO, bboxes=FACE)
     _, model = load(tiny_hih)
@@ -72,10 +72,13 @@ def test_crop_path_equals_mmpose_predict(tiny_hih):
 
 
 def test_precisions_within_the_accuracy_bound(trained_tiny_hih, tmp_path):
-    """int8 (ONNX Runtime QDQ, calibrated on the training faces) and bf16
-    on a small trained model's 32 test faces: NME within +3 % of fp32 and
-    the decimal interval accuracy within 2 points, the bound of the
-    measurement in docs/deployment.md on the quick-start models."""
+    """int8 (QDQ, calibrated on the training faces; ONNX Runtime and
+    OpenVINO) and bf16 (PyTorch and OpenVINO) on a small trained model's 32
+    test faces: NME within +3 % of fp32 and the decimal interval accuracy
+    within 2 points, the bound of the measurement in docs/deployment.md on
+    the quick-start models. OpenVINO's fp32 is ONNX Runtime's / PyTorch's
+    up to float rounding, and its int8 (same quantised file) within the
+    int8 bound of ONNX Runtime's."""
     cfg, model = load(trained_tiny_hih)
     # the intervals are read off the keypoints: the argmax decode puts them
     # on the interval grid (the configs' mean decode does not)
@@ -94,7 +97,25 @@ def test_precisions_within_the_accuracy_bound(trained_tiny_hih, tmp_path):
         'fp32': CropPredictor(model, 'fp32')(crops)[0],
         'bf16': CropPredictor(model, 'bf16')(crops)[0],
         'int8': CropPredictor(model, 'int8', out)(crops)[0],
+        'ort-fp32': CropPredictor(model, 'fp32',
+                                  backend='onnxruntime')(crops)[0],
+        'ov-fp32': CropPredictor(model, 'fp32',
+                                 backend='openvino')(crops)[0],
+        'ov-bf16': CropPredictor(model, 'bf16',
+                                 backend='openvino')(crops)[0],
+        'ov-int8': CropPredictor(model, 'int8', out,
+                                 backend='openvino')(crops)[0],
     }
+    # the OpenVINO IR of the same file
+    ir = export_openvino(out, str(tmp_path / 'ir' / 'int8.xml'))
+    keypoints['ov-int8-ir'] = CropPredictor(model, 'int8', ir,
+                                            backend='openvino')(crops)[0]
+    for name in ('ort-fp32', 'ov-fp32'):
+        np.testing.assert_allclose(keypoints[name], keypoints['fp32'],
+                                   atol=1e-2)
+    for name in ('ov-int8', 'ov-int8-ir'):
+        moved = np.linalg.norm(keypoints[name] - keypoints['int8'], axis=-1)
+        assert np.median(moved) < 0.5, np.percentile(moved, [50, 99, 100])
     metric = METRICS.build(dict(cfg.test_evaluator, ced_dir=None))
     metric.dataset_meta = model.dataset_meta
     codec = model.head.decoder
@@ -103,7 +124,7 @@ def test_precisions_within_the_accuracy_bound(trained_tiny_hih, tmp_path):
                               codec.decimal_sigma)
     fp32 = report['fp32']
     assert fp32['nme'] < 0.08 and fp32['acc_decimal'] > 3 / 64, report
-    for name in ('bf16', 'int8'):
+    for name in ('bf16', 'int8', 'ov-bf16', 'ov-int8', 'ov-int8-ir'):
         assert report[name]['nme'] <= 1.03 * fp32['nme'], report
         assert abs(report[name]['acc_decimal'] -
                    fp32['acc_decimal']) <= 0.02, report
@@ -131,6 +152,21 @@ def test_landmarker_precision_options(tiny_hih):
         FaceLandmarker(config, checkpoint, precision='fp16')
     with pytest.raises(ValueError, match='calib'):
         CropPredictor(load(tiny_hih)[1], 'int8')
+    with pytest.raises(ValueError, match="'torch' runs fp32/bf16, not int8"):
+        CropPredictor(load(tiny_hih)[1], 'int8', backend='torch')
+    with pytest.raises(ValueError, match="backend must be 'auto'"):
+        FaceLandmarker(config, checkpoint, backend='tensorrt')
+    # flip test (the config's) keeps mmpose's PyTorch path; without it the
+    # fastest installed backend runs, and says why
+    default = FaceLandmarker(config, checkpoint, detector='whole_image')
+    assert (default.backend, default.precision) == ('torch', 'fp32')
+    assert 'flip test' in default.backend_choice.reason
+    fast = FaceLandmarker(config, checkpoint, detector='whole_image',
+                          flip_test=False, precision='bf16')
+    assert (fast.backend, fast.precision) == ('openvino', 'bf16')
+    assert not fast.model.test_cfg['flip_test']
+    (ov_face, ) = fast(PHOTO, bboxes=FACE)
+    assert np.isfinite(ov_face['keypoints']).all()
 
 
 def test_export_tool_int8(tiny_hih, tmp_path):

@@ -8,17 +8,6 @@ from mmengine.optim import build_optim_wrapper
 from torch import nn
 
 from hih_mmpose.engine import cpu_bf16_optim_wrapper as module
-from hih_mmpose.engine.cpu_bf16_optim_wrapper import cpu_flags, cpu_has_bf16
-
-
-def test_cpu_flags(tmp_path):
-    info = tmp_path / 'cpuinfo'
-    info.write_text('processor\t: 0\nflags\t\t: fpu sse2 avx512f '
-                    'avx512_bf16\n\nprocessor\t: 1\nflags\t: fpu\n')
-    assert cpu_flags(str(info)) == {'fpu', 'sse2', 'avx512f', 'avx512_bf16'}
-    assert cpu_flags(str(tmp_path / 'missing')) == set()
-    assert cpu_has_bf16({'avx512_bf16'}) and cpu_has_bf16({'amx_bf16'})
-    assert not cpu_has_bf16({'avx512f', 'avx512_vnni', 'avx2'})
 
 
 def test_forward_in_bf16_step_in_float32(monkeypatch):
