@@ -81,13 +81,26 @@ def parse_args() -> argparse.Namespace:
         '--kpt-thr', type=float, default=0.,
         help='draw landmarks whose score is at least this')
     parser.add_argument(
-        '--precision', default='fp32', choices=['fp32', 'bf16', 'int8'],
+        '--precision', default='fp32',
+        choices=['auto', 'fp32', 'bf16', 'int8'],
         help='fp32 (flip test as the config says), bf16 or int8 (no flip '
         'test; int8 is quantised at start-up on --calib-images faces of '
-        'the config\'s training set unless --int8-onnx is given)')
+        'the config\'s training set unless --int8-onnx is given), or auto: '
+        'the fastest this CPU has (int8 with VNNI/AMX, bf16 with native '
+        'bfloat16, else fp32); the choice is printed')
+    parser.add_argument(
+        '--backend', default='auto',
+        choices=['auto', 'torch', 'onnxruntime', 'openvino'],
+        help='auto: PyTorch for fp32 with flip test, else the fastest '
+        'installed (OpenVINO, ONNX Runtime, PyTorch)')
+    parser.add_argument(
+        '--threads', default='auto',
+        help='CPU threads of the landmark network, or auto: the cores '
+        'other processes leave idle (default)')
     parser.add_argument('--int8-onnx',
                         help='int8 model from tools/deployment/'
-                        'export_onnx.py --int8')
+                        'export_onnx.py --int8 (.onnx, or .xml for '
+                        'OpenVINO)')
     parser.add_argument('--calib-images', type=int, default=64)
     parser.add_argument(
         '--no-tracking', action='store_true',
@@ -297,6 +310,20 @@ def check_out_dir(source: str, out_dir: Optional[str],
             '--overwrite')
 
 
+def parse_threads(value: str):
+    """``--threads``: ``'auto'`` or a whole number >= 1."""
+    if value == 'auto':
+        return value
+    try:
+        threads = int(value)
+    except ValueError:
+        threads = 0
+    if threads < 1:
+        raise ValueError(f"--threads must be 'auto' or a whole number >= 1, "
+                         f'got {value!r}')
+    return threads
+
+
 def main() -> None:
     args = parse_args()
     check_number('--kpt-thr', args.kpt_thr, 0, 1)
@@ -310,6 +337,8 @@ def main() -> None:
     landmarker = FaceLandmarker(args.config, args.checkpoint, args.detector,
                                 args.detector_weights, args.device,
                                 args.bbox_thr, precision=args.precision,
+                                backend=args.backend,
+                                threads=parse_threads(args.threads),
                                 int8_onnx=args.int8_onnx,
                                 calib_images=args.calib_images,
                                 trust_checkpoint=args.trust_checkpoint,

@@ -111,6 +111,7 @@ class CropPredictor:
         self.backend = backend
         self.network = None
         self.session = None
+        self.onnx_file = None  # the model file an ONNX backend runs
         if backend == 'torch':
             fast = optimize_for_inference(copy.deepcopy(model).cpu())
             deploy = HIHDeployModel(fast).eval()
@@ -133,6 +134,11 @@ class CropPredictor:
                             model.head.decoder.input_size)
         elif not osp.isfile(onnx_file):
             raise FileNotFoundError(f'ONNX model {onnx_file} not found')
+        self.onnx_file = onnx_file
+        if backend == 'onnxruntime' and onnx_file.endswith('.xml'):
+            raise ValueError(f'{onnx_file} is an OpenVINO IR: run it with '
+                             "backend='openvino', or give ONNX Runtime the "
+                             '.onnx file')
         if backend == 'onnxruntime':
             self.session = _ort_session(onnx_file, threads)
         else:

@@ -15,7 +15,7 @@ configured.
 
 Example::
 
-    # everything (~15 min)
+    # everything (~20 min; the load section needs data/synthetic)
     python tools/analysis_tools/benchmark.py
     python tools/analysis_tools/benchmark.py --sections inference --models B \
         --batch-sizes 1
@@ -30,15 +30,17 @@ import torch
 
 # the bench package sits beside this script, whose folder Python puts first
 # on the module search path when the script runs
-from bench.common import HIH_CONFIGS
+from bench.common import HIH_CONFIGS, MACHINE
 from bench.flops import bench_flops, print_flops
 from bench.gpu import bench_gpu, print_gpu
 from bench.inference import bench_hrnet, bench_inference, print_inference
 from bench.onnx_runtime import bench_onnx, print_onnx
 from bench.precision import bench_precision, print_precision
 from bench.training import bench_train, print_train
+from bench.under_load import bench_load, print_load
 
-SECTIONS = ('inference', 'precision', 'train', 'flops', 'onnx', 'gpu')
+SECTIONS = ('inference', 'precision', 'train', 'flops', 'onnx', 'gpu',
+            'load')
 
 
 def parse_args() -> argparse.Namespace:
@@ -58,6 +60,12 @@ def parse_args() -> argparse.Namespace:
                         ' rounded up to whole epochs of 8)')
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads (default: all cores)')
+    parser.add_argument('--load-calls', type=int, default=30,
+                        help='load section: landmark calls per setting, '
+                        'quiet and loaded')
+    parser.add_argument('--load-checkpoint',
+                        help='load section: quick-start checkpoint '
+                        '(default: random weights; same cost)')
     parser.add_argument('--json', help='also write the figures here')
     return parser.parse_args()
 
@@ -72,10 +80,12 @@ def main() -> None:
     import hih_mmpose  # noqa: F401
     register_all_modules()
     MMLogger.get_instance('hih_benchmark', log_level='WARNING')
-    print(f'machine: {os.cpu_count()} CPU cores, torch '
+    from hih_mmpose.utils.cpu_info import describe_cpu
+    cpu = MACHINE['cpu'] = describe_cpu()
+    print(f'machine: {cpu}, {os.cpu_count()} CPU cores, torch '
           f'{torch.__version__} with {torch.get_num_threads()} threads, '
           f'CUDA: {torch.cuda.is_available()}', flush=True)
-    figures: Dict[str, object] = {}
+    figures: Dict[str, object] = dict(cpu=cpu)
     with tempfile.TemporaryDirectory() as work_dir:
         if 'inference' in args.sections:
             figures['inference'] = bench_inference(args)
@@ -97,6 +107,9 @@ def main() -> None:
         if 'gpu' in args.sections:
             figures['gpu'] = bench_gpu(args)
             print_gpu(figures['gpu'])
+        if 'load' in args.sections:
+            figures['load'] = bench_load(args)
+            print_load(figures['load'])
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(figures, f, indent=1)

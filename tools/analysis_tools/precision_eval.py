@@ -1,9 +1,12 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
-"""Accuracy of one HIH checkpoint in fp32, bf16 and int8 on its test set.
+"""Accuracy of one HIH checkpoint in fp32, bf16 and int8 on its test set,
+on each installed backend.
 
 The same test crops (the config's test pipeline, no flip test) go through
-the float32 fast path, bf16 autocast and an int8 ONNX Runtime model
-quantised here on ``--calib-images`` crops of the config's training set.
+the PyTorch float32 fast path, bf16 autocast and an int8 ONNX Runtime model
+quantised here on ``--calib-images`` crops of the config's training set;
+with OpenVINO installed also OpenVINO fp32, bf16 and int8 (the same
+quantised model; ``ov-`` rows).
 Printed per precision: NME, the decimal interval top-1 accuracy, the
 integer cell accuracy and the displacement of each keypoint from fp32
 (median / p99 / max, crop pixels). With ``--ablate-float`` also bf16 and
@@ -97,6 +100,13 @@ def main() -> None:
                 quantize_int8(model, osp.join(tmp, 'float.onnx'), calib,
                               tuple(cfg.codec.input_size),
                               keep_float=True))
+    from hih_mmpose.deployment import installed_backends
+    if 'openvino' in installed_backends():
+        int8_file = predictors['int8'].onnx_file
+        for precision in ('fp32', 'bf16', 'int8'):
+            predictors[f'ov-{precision}'] = CropPredictor(
+                model, precision, int8_file if precision == 'int8' else None,
+                backend='openvino')
     if args.ablate_float:
         bf16_float = CropPredictor(model, 'fp32')
         bf16_float.network = Bf16Network(bf16_float.network,

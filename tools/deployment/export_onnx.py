@@ -12,15 +12,23 @@ QDQ: int8 weights, uint8 activations of every convolution), calibrated on
 pipeline; same inputs and outputs. It is then checked against PyTorch on
 test-set crops (keypoint displacement), not random ones.
 
+An output ending in ``.xml`` writes an OpenVINO IR (``.xml`` + ``.bin``,
+float32 weights) of the same graph, fp32 or ``--int8``, checked with
+OpenVINO instead of ONNX Runtime. OpenVINO also reads the ``.onnx`` itself
+(``FaceLandmarker(..., backend='openvino', int8_onnx=...)``).
+
 Examples:
     .venv/bin/python tools/deployment/export_onnx.py configs/hih_wflw.py \
         work_dirs/hih_wflw/best.pth hih_wflw.onnx
     .venv/bin/python tools/deployment/export_onnx.py configs/hih_synthetic.py \
         work_dirs/hih_synthetic/best_NME_epoch_12.pth hih_int8.onnx --int8
+    .venv/bin/python tools/deployment/export_onnx.py configs/hih_synthetic.py \
+        work_dirs/hih_synthetic/best_NME_epoch_12.pth hih_int8.xml --int8
 """
 import argparse
 import os
 import os.path as osp
+import tempfile
 import time
 
 import numpy as np
@@ -28,7 +36,8 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from hih_mmpose.deployment import export_onnx, quantize_int8
+from hih_mmpose.deployment import (CropPredictor, export_onnx,
+                                   export_openvino, quantize_int8)
 from hih_mmpose.utils import load_checkpoint_strictly
 from mmpose.apis import init_model
 
@@ -38,7 +47,8 @@ def main() -> None:
     parser.add_argument('config')
     parser.add_argument('checkpoint', nargs='?',
                         help='trained weights (omit for random weights)')
-    parser.add_argument('out', help='output .onnx file')
+    parser.add_argument('out', help='output .onnx file, or .xml for an '
+                        'OpenVINO IR')
     parser.add_argument('--opset', type=int, default=17)
     parser.add_argument('--int8', action='store_true',
                         help='quantise to int8 (static, calibrated)')
@@ -49,11 +59,11 @@ def main() -> None:
                         help='unpickle the checkpoint fully (can run code; '
                         'trusted files only)')
     args = parser.parse_args()
-    if not args.out.lower().endswith('.onnx'):
+    if not args.out.lower().endswith(('.onnx', '.xml')):
         # `export_onnx.py CONFIG CHECKPOINT` with the output forgotten reads
         # the checkpoint as the output: never write over it
-        parser.error(f'the output must be a .onnx file, got {args.out} '
-                     '(did you forget the output path?)')
+        parser.error(f'the output must be a .onnx (or OpenVINO .xml) file, '
+                     f'got {args.out} (did you forget the output path?)')
     if args.checkpoint and osp.abspath(args.out) == osp.abspath(
             args.checkpoint):
         parser.error(f'the output {args.out} is the checkpoint')
@@ -70,16 +80,29 @@ def main() -> None:
         print('warning: no checkpoint given: exporting random weights '
               '(for speed tests; their keypoints are meaningless)')
     input_size = tuple(cfg.codec.input_size)
-    start = time.perf_counter()
-    if args.int8:
-        check_int8(model, cfg, args)
-        return
-    deploy = export_onnx(model, args.out, input_size, args.opset)
-    print(f'exported {args.out} in {time.perf_counter() - start:.1f} s')
+    openvino = args.out.lower().endswith('.xml')
+    with tempfile.TemporaryDirectory() as tmp:
+        # the ONNX graph (a temporary file for an OpenVINO IR)
+        onnx_file = osp.join(tmp, 'model.onnx') if openvino else args.out
+        start = time.perf_counter()
+        if args.int8:
+            check_int8(model, cfg, args, onnx_file, openvino)
+            return
+        deploy = export_onnx(model, onnx_file, input_size, args.opset)
+        if openvino:
+            export_openvino(onnx_file, args.out)
+        print(f'exported {args.out} in {time.perf_counter() - start:.1f} s')
+        check_fp32(deploy, model, args.out, input_size, openvino)
 
-    import onnxruntime
-    session = onnxruntime.InferenceSession(
-        args.out, providers=['CPUExecutionProvider'])
+
+def check_fp32(deploy, model, out: str, input_size, openvino: bool) -> None:
+    """Compare the exported file with PyTorch on random crops."""
+    if openvino:
+        run = CropPredictor(model, 'fp32', out, backend='openvino')
+        runtime = 'OpenVINO'
+    else:
+        run = CropPredictor(model, 'fp32', out, backend='onnxruntime')
+        runtime = 'onnxruntime'
     generator = torch.Generator().manual_seed(0)
     for batch in (1, 4):
         crops = torch.rand(batch, 3, input_size[1], input_size[0],
@@ -87,24 +110,25 @@ def main() -> None:
         with torch.no_grad():
             keypoints, scores = deploy(crops)
         start = time.perf_counter()
-        onnx_keypoints, onnx_scores = session.run(None,
-                                                  {'crops': crops.numpy()})
+        onnx_keypoints, onnx_scores = run(crops.numpy())
         elapsed = (time.perf_counter() - start) / batch
-        print(f'batch {batch}: max |keypoints onnxruntime - PyTorch| '
+        print(f'batch {batch}: max |keypoints {runtime} - PyTorch| '
               f'{np.abs(onnx_keypoints - keypoints.numpy()).max():.2e} px, '
               f'scores {np.abs(onnx_scores - scores.numpy()).max():.2e}; '
-              f'onnxruntime {elapsed * 1000:.0f} ms per face')
+              f'{runtime} {elapsed * 1000:.0f} ms per face')
 
 
-def check_int8(model, cfg: Config, args: argparse.Namespace) -> None:
+def check_int8(model, cfg: Config, args: argparse.Namespace, onnx_file: str,
+               openvino: bool) -> None:
     """Quantise, then compare with PyTorch fp32 on up to 64 test crops."""
-    from hih_mmpose.deployment import (CropPredictor, calibration_crops,
-                                       dataset_crops)
+    from hih_mmpose.deployment import calibration_crops, dataset_crops
     print(f'calibrating on {args.calib_images} training faces')
     calib = calibration_crops(cfg, args.calib_images)
     start = time.perf_counter()
-    quantize_int8(model, args.out, calib, tuple(cfg.codec.input_size),
+    quantize_int8(model, onnx_file, calib, tuple(cfg.codec.input_size),
                   opset=args.opset)
+    if openvino:
+        export_openvino(onnx_file, args.out)
     print(f'\nexported the int8 model {args.out} in '
           f'{time.perf_counter() - start:.1f} s')
     try:
@@ -112,7 +136,9 @@ def check_int8(model, cfg: Config, args: argparse.Namespace) -> None:
                                  cfg.test_dataloader.dataset.pipeline, 64)
     except FileNotFoundError:
         crops = calib
-    int8 = CropPredictor(model, 'int8', args.out)(crops)[0]
+    int8 = CropPredictor(model, 'int8', args.out,
+                         backend='openvino' if openvino else
+                         'onnxruntime')(crops)[0]
     fp32 = CropPredictor(model, 'fp32')(crops)[0]
     moved = np.linalg.norm(int8 - fp32, axis=-1)
     print(f'{len(crops)} crops: keypoint displacement int8 vs PyTorch fp32 '

@@ -64,8 +64,14 @@ def median_times(fns: Dict[str, Callable[[], object]], repeats: int,
     return {name: statistics.median(t) for name, t in times.items()}
 
 
+#: the machine line every table is printed with (set by benchmark.py)
+MACHINE = {'cpu': None}
+
+
 def print_table(title: str, header: Sequence[str],
                 rows: List[Sequence[str]]) -> None:
+    if MACHINE['cpu']:
+        title = f'{title}\nCPU: {MACHINE["cpu"]}'
     widths = [
         max(len(str(cell)) for cell in column)
         for column in zip(header, *rows)

@@ -1,5 +1,6 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
-"""Precision section: ms per face of the fp32 fast path, bf16 and int8."""
+"""Precision section: ms per face of each backend x precision against the
+PyTorch fp32 fast path."""
 import os.path as osp
 from typing import List
 
@@ -15,10 +16,13 @@ from .common import (
 
 
 def bench_precision(args) -> List[dict]:
-    from hih_mmpose.deployment import CropPredictor
+    from hih_mmpose.deployment import (BACKEND_PRECISIONS, CropPredictor,
+                                       installed_backends)
+    backends = [b for b in ('torch', 'onnxruntime', 'openvino')
+                if b in installed_backends()]
     results = []
     for name in args.models:
-        log(f'precision: HIH-{name} (fp32 fast, bf16, int8)')
+        log(f'precision: HIH-{name} ({", ".join(backends)})')
         model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), 'cpu')
         # calibrate int8 on synthetic faces through the test pipeline
         calib = model.data_preprocessor(face_batch(model, 8, 'cpu'),
@@ -28,13 +32,21 @@ def bench_precision(args) -> List[dict]:
         calib = calib * preprocessor.std + preprocessor.mean
         if preprocessor._channel_conversion:
             calib = calib[:, [2, 1, 0]]
-        predictors = dict(
-            fp32=CropPredictor(model, 'fp32'),
-            bf16=CropPredictor(model, 'bf16'),
-            int8=CropPredictor(model, 'int8',
-                               calib_crops=calib.numpy()))
+        calib = calib.numpy()
+        predictors = {}
+        int8_file = None
+        for backend in backends:
+            for precision in BACKEND_PRECISIONS[backend]:
+                predictor = CropPredictor(
+                    model, precision, int8_file if precision == 'int8' else
+                    None, calib, backend=backend)
+                if precision == 'int8' and int8_file is None:
+                    # one quantised file for every backend (it lives in
+                    # this predictor's temporary folder)
+                    int8_file = predictor.onnx_file
+                predictors[f'{backend} {precision}'] = predictor
         for batch_size in args.batch_sizes:
-            crops = calib[:1].repeat(batch_size, 1, 1, 1).numpy()
+            crops = calib[:1].repeat(batch_size, 0)
             timing = median_times(
                 {key: (lambda p=p: p(crops))
                  for key, p in predictors.items()}, args.repeats)
@@ -51,14 +63,15 @@ def print_precision(results: List[dict]) -> None:
     rows = []
     for r in results:
         t = r['ms_per_face']
-        rows.append([
-            r['model'], r['batch'], f'{t["fp32"]:.1f}',
-            f'{t["bf16"]:.1f} ({t["fp32"] / t["bf16"]:.2f}x)',
-            f'{t["int8"]:.1f} ({t["fp32"] / t["int8"]:.2f}x)'
-        ])
+        for key, ms in t.items():
+            rows.append([r['model'], r['batch'], *key.split(), f'{ms:.1f}',
+                         f'{t["torch fp32"] / ms:.2f}x'])
     print_table(
-        'Precision, ms per face (256x256 crops -> keypoints, no flip test; '
-        'the configs\' networks): fp32 fast path (PyTorch, BN folded, '
-        'channels-last), bf16 (PyTorch autocast, oneDNN), int8 (ONNX '
-        'Runtime QDQ); speed-up over fp32 fast in brackets',
-        ['model', 'batch', 'fp32 fast', 'bf16', 'int8'], rows)
+        'Backends and precisions, ms per face (crops -> '
+        'keypoints, no flip test; the configs\' networks, random weights): '
+        'PyTorch fp32 = the fast path (BN folded, channels-last), PyTorch '
+        'bf16 = autocast on oneDNN, int8 = one QDQ model (ONNX Runtime\'s '
+        'static quantiser) run by ONNX Runtime and OpenVINO; speed-up over '
+        'PyTorch fp32',
+        ['model', 'batch', 'backend', 'precision', 'ms/face', 'speed-up'],
+        rows)
