@@ -58,7 +58,9 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
             cfg.optim_wrapper.type = 'AmpOptimWrapper'
             cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
         else:  # bf16 autocast on a CPU with native bf16 (else an error)
-            cfg.optim_wrapper.type = 'CPUBf16OptimWrapper'
+            from hih_mmpose.engine import use_cpu_bf16
+            for change in use_cpu_bf16(cfg):
+                print(f'--amp: {change}')
     if args.no_validate:
         cfg.val_cfg = None
         cfg.val_dataloader = None

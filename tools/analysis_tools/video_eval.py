@@ -7,9 +7,17 @@ The video (``hih_mmpose.datasets.synthetic_video``: one synthetic face
 moving and turning, 300 frames of 640x480 by default) is written with
 OpenCV (mp4v) and read back, so decoding is part of the timed loop; so are
 detection, cropping, the network and smoothing (drawing is not). NME is
-normalised by the true inter-ocular distance of each frame; jitter is the
+normalised by the true inter-ocular distance of each frame (``--norm
+bbox``: by the square root of the true landmark box's area, the large-pose
+convention, the default for ``--motion wild``, where the inter-ocular
+distance shrinks to a sixth at 80 degrees of yaw); jitter is the
 frame-to-frame landmark motion that the true motion does not explain
 (``hih_mmpose.evaluation.functional.video_landmark_metrics``).
+
+``--motion wild`` turns the head to +-80 degrees of yaw twice and rolls it
+through 180 degrees and back; the table then adds NME by |yaw| and by roll
+bin, and every tracking mode reports how many track ids the face got (one
+for the whole clip is right).
 
 Example:
     .venv/bin/python tools/analysis_tools/video_eval.py \\
@@ -40,13 +48,22 @@ def parse_args() -> argparse.Namespace:
                         help='untrained weights: speed only (tracking then '
                         'never re-detects, see --min-score)')
     parser.add_argument('--precision', default='fp32',
-                        choices=['fp32', 'bf16', 'int8'])
+                        choices=['auto', 'fp32', 'bf16', 'int8'])
+    parser.add_argument('--backend', default='auto',
+                        choices=['auto', 'torch', 'onnxruntime', 'openvino'])
     parser.add_argument('--calib-images', type=int, default=64)
     parser.add_argument('--detector', default='blazeface')
     parser.add_argument('--frames', type=int, default=300)
     parser.add_argument('--size', type=int, nargs=2, default=[640, 480],
                         metavar=('W', 'H'))
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--motion', choices=['mild', 'wild'],
+                        default='mild',
+                        help='mild: +-35 deg yaw, +-20 roll; wild: +-80 '
+                        'deg yaw and a roll through 180 deg')
+    parser.add_argument('--norm', choices=['inter_ocular', 'bbox'],
+                        help='NME normaliser (default: inter_ocular for '
+                        'mild, bbox for wild)')
     parser.add_argument('--min-score', type=float, default=0.3,
                         help='tracking: re-detect when a face\'s mean '
                         'keypoint score falls below this')
@@ -75,7 +92,8 @@ def main() -> None:
 
     from hih_mmpose.apis import (AlignedFilter, EMAFilter, FaceLandmarker,
                                  FaceTracker, OneEuroFilter)
-    from hih_mmpose.datasets.synthetic_video import write_face_video
+    from hih_mmpose.datasets.synthetic_video import (video_head_poses,
+                                                     write_face_video)
     from hih_mmpose.evaluation.functional import (NORM_GROUPS,
                                                   group_distance,
                                                   video_landmark_metrics)
@@ -86,15 +104,27 @@ def main() -> None:
     landmarker = FaceLandmarker(cfg, args.checkpoint,
                                 detector=args.detector,
                                 precision=args.precision, flip_test=False,
+                                backend=args.backend,
                                 calib_images=args.calib_images,
                                 random_weights=args.random_weights,
                                 trust_checkpoint=args.trust_checkpoint)
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep_video or osp.join(tmp, 'face.mp4')
-        gt = write_face_video(path, args.frames, tuple(args.size), args.seed)
+        gt = write_face_video(path, args.frames, tuple(args.size), args.seed,
+                              motion=args.motion)
+        poses = video_head_poses(args.frames, tuple(args.size), args.seed,
+                                 args.motion)
+        norm_name = args.norm or ('bbox' if args.motion == 'wild' else
+                                  'inter_ocular')
         print(f'video: {path}, {args.frames} frames of {args.size[0]}x'
-              f'{args.size[1]}; precision {args.precision}, no flip test')
-        norm = group_distance(gt, *NORM_GROUPS['wflw']['inter_ocular'])
+              f'{args.size[1]}, {args.motion} motion; backend '
+              f'{landmarker.backend}, precision {landmarker.precision}, no '
+              f'flip test; NME / jitter normalised by {norm_name}')
+        if norm_name == 'bbox':
+            extent = gt.max(1) - gt.min(1)
+            norm = np.sqrt(extent[:, 0] * extent[:, 1])
+        else:
+            norm = group_distance(gt, *NORM_GROUPS['wflw']['inter_ocular'])
         smoothing = {
             'track': None,
             'track+ema': lambda: AlignedFilter(EMAFilter(args.ema)),
@@ -115,6 +145,7 @@ def main() -> None:
                 run, counter = tracker, tracker
             capture = cv2.VideoCapture(path)
             pred = np.full(gt.shape, np.nan)
+            track_ids = set()
             start = time.perf_counter()
             index = 0
             while True:
@@ -125,6 +156,7 @@ def main() -> None:
                 if faces:  # the face of the video: the best-scored one
                     face = max(faces, key=lambda f: f['bbox_score'])
                     pred[index] = face['keypoints']
+                    track_ids.add(face.get('track_id'))
                 index += 1
             elapsed = time.perf_counter() - start
             capture.release()
@@ -133,21 +165,53 @@ def main() -> None:
             metrics['fps'] = index / elapsed
             metrics['detector_runs'] = (counter.detections if counter
                                         else index)
+            metrics['track_ids'] = len(track_ids) if counter else None
+            errors = np.linalg.norm(pred[:index] - gt[:index],
+                                    axis=-1).mean(-1) / norm[:index]
+            metrics['bins'] = pose_bins(errors, poses[:index])
             rows[mode] = metrics
             print(f'  {mode}: {metrics["fps"]:.1f} fps', flush=True)
     if args.random_weights:
         print('\nrandom weights: the landmarks (and the tracked boxes made '
               'from them) are meaningless; only the frame rates count')
     print(f'\n{"mode":<22}{"NME %":>8}{"jitter %":>10}{"jitter px":>11}'
-          f'{"found %":>9}{"detector runs":>15}{"fps":>8}')
+          f'{"found %":>9}{"detector runs":>15}{"track ids":>11}{"fps":>8}')
     for mode, m in rows.items():
+        ids = '-' if m['track_ids'] is None else m['track_ids']
         if args.random_weights:
             print(f'{mode:<22}{"-":>8}{"-":>10}{"-":>11}{"-":>9}'
-                  f'{m["detector_runs"]:>15}{m["fps"]:8.1f}')
+                  f'{m["detector_runs"]:>15}{ids:>11}{m["fps"]:8.1f}')
             continue
         print(f'{mode:<22}{100 * m["nme"]:8.3f}{100 * m["jitter"]:10.3f}'
               f'{m["jitter_px"]:11.3f}{100 * m["found"]:9.1f}'
-              f'{m["detector_runs"]:>15}{m["fps"]:8.1f}')
+              f'{m["detector_runs"]:>15}{ids:>11}{m["fps"]:8.1f}')
+    if args.motion == 'wild' and not args.random_weights:
+        names = list(next(iter(rows.values()))['bins'])
+        print('\nNME % (found frames) / share of frames found, by pose bin:')
+        print(f'{"mode":<22}' + ''.join(f'{n:>18}' for n in names))
+        for mode, m in rows.items():
+            print(f'{mode:<22}' + ''.join(
+                f'{100 * nme:>10.2f} / {100 * found:3.0f}%'
+                for nme, found in m['bins'].values()))
+
+
+def pose_bins(errors: np.ndarray, poses: np.ndarray) -> Dict[str, tuple]:
+    """(mean NME over found frames, share found) of the frames in each
+    |yaw| bin and roll bin (degrees); ``errors`` (T, ) are nan where the
+    face was not found."""
+    yaw, roll = np.abs(poses[:, 0]), np.abs(poses[:, 2])
+    bins = {
+        'yaw 0-30': yaw < 30, 'yaw 30-60': (yaw >= 30) & (yaw < 60),
+        'yaw 60-80': yaw >= 60, 'roll 0-30': roll < 30,
+        'roll 30-90': (roll >= 30) & (roll < 90), 'roll 90-180': roll >= 90
+    }
+    result = {}
+    for name, chosen in bins.items():
+        found = chosen & np.isfinite(errors)
+        result[name] = (float(errors[found].mean()) if found.any() else
+                        float('nan'), float(found.sum() / max(chosen.sum(),
+                                                                1)))
+    return result
 
 
 if __name__ == '__main__':

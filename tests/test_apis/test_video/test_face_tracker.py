@@ -6,7 +6,8 @@ import pytest
 
 from hih_mmpose.apis import FaceLandmarker, FaceTracker
 from hih_mmpose.apis.video.face_tracker import box_iou, landmark_box
-from hih_mmpose.datasets.synthetic_video import face_video, write_face_video
+from hih_mmpose.datasets.synthetic_video import (face_video, video_head_poses,
+                                                 write_face_video)
 
 
 def clip(seed, frames=3, size=(320, 240)):
@@ -145,3 +146,26 @@ def test_oriented_landmark_box():
     assert angle == 0
     np.testing.assert_allclose(box, np.concatenate([face[:5].min(0),
                                                     face[:5].max(0)]))
+
+
+def test_wild_video_turns_to_profile_and_upside_down():
+    """The wild motion: yaw reaches +-80 deg, roll runs 0 -> 180 -> 0 deg;
+    the landmarks are those of the rendered head pose (a frame's eye line
+    turns with the roll)."""
+    poses = video_head_poses(301, (320, 240), seed=1, motion='wild')
+    assert poses.shape == (301, 3)
+    assert poses[:, 0].max() > 79 and poses[:, 0].min() < -79
+    np.testing.assert_allclose(poses[[0, 150, 300], 2], [0, 180, 0],
+                               atol=1e-9)
+    assert np.abs(poses[:, 1]).max() <= 15
+    frames = face_video(301, (320, 240), seed=1, motion='wild')
+    for index, (frame, landmarks) in enumerate(frames):
+        if index in (0, 150):
+            # WFLW's outer eye corners 60 (right eye) and 72 (left eye)
+            dx, dy = landmarks[72] - landmarks[60]
+            roll = np.degrees(np.arctan2(dy, dx))
+            assert abs((roll - poses[index, 2] + 180) % 360 - 180) < 30
+        if index == 150:
+            break
+    with pytest.raises(ValueError, match="motion must be 'mild' or 'wild'"):
+        next(face_video(2, motion='spin'))

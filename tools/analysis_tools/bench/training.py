@@ -3,7 +3,7 @@
 import copy
 import os.path as osp
 import time
-from typing import List
+from typing import List, Optional
 
 import torch
 from mmengine.hooks import Hook
@@ -28,17 +28,28 @@ def images_per_second(times: List[float], warmup: int,
     return batch_size * (len(timed) - 1) / (timed[-1] - timed[0])
 
 
-def runner_images_per_second(cfg, channels_last: bool,
-                             warmup: int) -> tuple:
+def runner_images_per_second(cfg, channels_last: bool, warmup: int,
+                             bf16: bool = False,
+                             num_workers: Optional[int] = None) -> tuple:
     """images/s of ``Runner.train()`` with or without the config's
-    ``ChannelsLastHook``, and the number of iterations it ran."""
+    ``ChannelsLastHook``, and the number of iterations it ran. ``bf16``:
+    as ``tools/train.py --amp`` on a CPU (:func:`use_cpu_bf16`);
+    ``num_workers``: loader workers instead of the config's (after it)."""
     from mmengine.runner import Runner
+
+    from hih_mmpose.engine import use_cpu_bf16
     cfg = copy.deepcopy(cfg)
+    if bf16:
+        use_cpu_bf16(cfg)
+    if num_workers is not None:
+        cfg.train_dataloader.num_workers = num_workers
+        cfg.train_dataloader.persistent_workers = num_workers > 0
     if not channels_last:
         cfg.custom_hooks = [
             h for h in cfg.custom_hooks if h['type'] != 'ChannelsLastHook'
         ]
-    cfg.experiment_name = f'benchmark_{int(channels_last)}'
+    cfg.experiment_name = (f'benchmark_{int(channels_last)}{int(bf16)}'
+                           f'{num_workers}')
     runner = Runner.from_cfg(cfg)
     timer = IterTimes()
     runner.register_hook(timer, priority='LOWEST')
@@ -115,6 +126,18 @@ def bench_train(args, work_dir: str) -> dict:
         result[f'plain_{layout}'] = plain_images_per_second(
             cfg, loader, channels_last, total, warmup)
 
+    from hih_mmpose.engine import cpu_has_bf16
+    if cpu_has_bf16():
+        # --amp (bf16 autocast; 2 cores: no loader worker) against fp32,
+        # each with and without the worker
+        for bf16, workers, key in ((False, 0, 'runner_fp32_w0'),
+                                   (True, None, 'runner_bf16'),
+                                   (True, 1, 'runner_bf16_w1')):
+            log(f'train: Runner nhwc, {"bf16" if bf16 else "fp32"}, '
+                f'{"as --amp sets" if workers is None else workers} '
+                'loader worker(s)')
+            result[key] = runner_images_per_second(cfg, True, warmup, bf16,
+                                                   workers)[0]
     log('train: the configured data loader alone')
     times = []
     while len(times) < total:
@@ -140,4 +163,13 @@ def print_train(r: dict) -> None:
          ['plain PyTorch loop, nhwc', f'{r["plain_nhwc"]:.1f}', ''],
          ['plain PyTorch loop, nchw', f'{r["plain_nchw"]:.1f}', ''],
          ['data loader alone', f'{r["loader"]:.1f}',
-          f'{r["loader"] / r["runner_nhwc"]:.1f}x the Runner nhwc step']])
+          f'{r["loader"] / r["runner_nhwc"]:.1f}x the Runner nhwc step']] +
+        ([['Runner nhwc, fp32, no loader worker', f'{r["runner_fp32_w0"]:.1f}',
+           f'{r["runner_fp32_w0"] / r["runner_nhwc"]:.2f}x Runner nhwc'],
+          ['Runner nhwc, bf16 (tools/train.py --amp)',
+           f'{r["runner_bf16"]:.1f}',
+           f'{r["runner_bf16"] / r["runner_nhwc"]:.2f}x Runner nhwc'],
+          ['Runner nhwc, bf16 with 1 loader worker',
+           f'{r["runner_bf16_w1"]:.1f}',
+           f'{r["runner_bf16_w1"] / r["runner_nhwc"]:.2f}x Runner nhwc']]
+         if 'runner_bf16' in r else []))
