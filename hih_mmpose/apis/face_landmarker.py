@@ -85,8 +85,8 @@ class FaceLandmarker:
             speed and accuracy: docs/speed.md, docs/deployment.md).
             Defaults to ``'fp32'``.
         backend (str): ``'torch'``, ``'onnxruntime'``, ``'openvino'`` or
-            ``'auto'``: PyTorch (mmpose's top-down path) where flip test, a
-            visibility head or a GPU need it, else the fastest installed
+            ``'auto'``: PyTorch (mmpose's top-down path) where flip test or a
+            GPU need it, else the fastest installed
             backend that runs the precision (OpenVINO, then ONNX Runtime,
             then PyTorch). The choice and its reason are logged and kept in
             ``backend_choice``. Defaults to ``'auto'``.
@@ -220,7 +220,6 @@ class FaceLandmarker:
                         flip_test: Optional[bool],
                         int8_onnx: Optional[str]) -> BackendChoice:
         """Resolve ``'auto'`` backend / precision (see the class doc)."""
-        from ..models.heads import HIHVisibilityHead
         torch_fp32 = backend in ('auto', 'torch') and precision == 'fp32'
         needs_torch = None
         if device != 'cpu':
@@ -231,10 +230,6 @@ class FaceLandmarker:
                 'flip_test'):
             needs_torch = ("the config's flip test (flip_test=False lets "
                            'another backend run)')
-        elif isinstance(self.model.head, HIHVisibilityHead) and (
-                backend in ('auto', 'torch')
-                and precision in ('auto', 'fp32')):
-            needs_torch = 'the visibility head (the crop path has none)'
         train = self.model.cfg.train_dataloader.dataset
         int8_ready = int8_onnx is not None or osp.isfile(
             osp.join(train.get('data_root', ''), train.get('ann_file', '')))
@@ -243,19 +238,12 @@ class FaceLandmarker:
 
     def _build_predictor(self, device: str, int8_onnx: Optional[str],
                          calib_images: int):
-        """mmpose's top-down inference for PyTorch fp32 with flip test, a
-        visibility head or on a GPU; else the crop path in the chosen
-        backend and precision."""
-        from ..models.heads import HIHVisibilityHead
-        visibility = isinstance(self.model.head, HIHVisibilityHead)
+        """mmpose's top-down inference for PyTorch fp32 with flip test or
+        on a GPU; else the crop path in the chosen backend and precision
+        (a visibility head's output is part of the exported graph)."""
         if self.backend == 'torch' and self.precision == 'fp32' and (
-                device != 'cpu' or self.model.test_cfg.get('flip_test')
-                or visibility):
+                device != 'cpu' or self.model.test_cfg.get('flip_test')):
             return TopdownPredictor(self.model)
-        if visibility:
-            warnings.warn(f'the {self.backend} {self.precision} crop path '
-                          'has no visibility head: keypoint_visible is not '
-                          'returned (PyTorch fp32 returns it)')
         calib = None
         if self.precision == 'int8' and int8_onnx is None:
             from ..deployment import calibration_crops

@@ -111,8 +111,8 @@ class CropPredictorPath:
             config's test pipeline and ``dataset_meta`` are used).
         crop_predictor (CropPredictor): Runs the crops.
 
-    Call: as :class:`TopdownPredictor` (the visibility is always ``None``:
-    the crop path does not run a visibility head).
+    Call: as :class:`TopdownPredictor` (the visibility of a model with a
+    visibility head comes from the exported graph's ``visible`` output).
     """
 
     def __init__(self, model: nn.Module,
@@ -126,7 +126,7 @@ class CropPredictorPath:
                  image: np.ndarray,
                  bboxes: np.ndarray,
                  angles: Optional[np.ndarray] = None
-                 ) -> Tuple[np.ndarray, np.ndarray, None]:
+                 ) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray]]:
         crops, centers, scales = [], [], []
         for info in pipeline_inputs(image, bboxes, angles,
                                     self.dataset_meta):
@@ -135,11 +135,12 @@ class CropPredictorPath:
             crops.append(packed['inputs'].numpy())
             centers.append(meta['input_center'])
             scales.append(meta['input_scale'])
-        keypoints, scores = self.crop_predictor(
-            np.stack(crops).astype(np.float32))
+        outputs = self.crop_predictor(np.stack(crops).astype(np.float32))
+        keypoints, scores = outputs[:2]
+        visible = outputs[2] if len(outputs) > 2 else None
         keypoints = crop_to_image(
             keypoints, np.asarray(centers, np.float32),
             np.asarray(scales, np.float32),
             np.asarray(meta['input_size'], np.float32),
             None if angles is None else np.asarray(angles).reshape(-1))
-        return keypoints.astype(np.float32), scores, None
+        return keypoints.astype(np.float32), scores, visible

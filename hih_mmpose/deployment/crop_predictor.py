@@ -54,10 +54,10 @@ class Bf16Network(nn.Module):
             if hasattr(branch, 'fc_out'):
                 branch.fc_out = Float32(branch.fc_out)
 
-    def forward(self, crops: Tensor) -> Tuple[Tensor, Tensor]:
+    def forward(self, crops: Tensor) -> Tuple[Tensor, ...]:
         with torch.autocast('cpu', dtype=torch.bfloat16):
-            keypoints, scores = self.deploy(crops)
-        return keypoints.float(), scores.float()
+            outputs = self.deploy(crops)
+        return tuple(output.float() for output in outputs)
 
 
 class CropPredictor:
@@ -85,7 +85,8 @@ class CropPredictor:
 
     Call: ``predictor(crops)`` with float32 (N, 3, h, w) BGR 0-255 crops
     returns keypoints (N, K, 2) in crop pixels and scores (N, K) as numpy
-    arrays (no flip test).
+    arrays (no flip test), and for a model with a visibility head (and an
+    ONNX file exported with it) the visibility probabilities (N, K).
     """
 
     def __init__(self,
@@ -144,13 +145,13 @@ class CropPredictor:
         else:
             self.session = OpenVINOSession(onnx_file, precision, threads)
 
-    def __call__(self, crops: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    def __call__(self, crops: np.ndarray) -> Tuple[np.ndarray, ...]:
         crops = np.ascontiguousarray(crops, np.float32)
         if self.session is not None:
             return self.session(crops)
         with torch.inference_mode():
-            keypoints, scores = self.network(torch.from_numpy(crops))
-        return keypoints.float().numpy(), scores.float().numpy()
+            outputs = self.network(torch.from_numpy(crops))
+        return tuple(output.float().numpy() for output in outputs)
 
 
 def _ort_session(onnx_file: str, threads: Optional[int] = None):
@@ -163,8 +164,12 @@ def _ort_session(onnx_file: str, threads: Optional[int] = None):
     session = ort.InferenceSession(onnx_file, options,
                                    providers=['CPUExecutionProvider'])
 
-    def run(crops: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        keypoints, scores = session.run(None, dict(crops=crops))
-        return keypoints, scores
+    names = [output.name for output in session.get_outputs()]
+    order = [names.index(name) for name in ('keypoints', 'scores', 'visible')
+             if name in names]
+
+    def run(crops: np.ndarray) -> Tuple[np.ndarray, ...]:
+        outputs = session.run(None, dict(crops=crops))
+        return tuple(outputs[i] for i in order)
 
     return run

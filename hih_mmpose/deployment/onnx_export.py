@@ -5,7 +5,7 @@ from typing import Tuple
 import torch
 from torch import Tensor, nn
 
-from ..models.heads import landmark_maps
+from ..models.heads import HIHVisibilityHead, landmark_maps
 
 
 class HIHDeployModel(nn.Module):
@@ -14,8 +14,10 @@ class HIHDeployModel(nn.Module):
     Input: BGR face crops as float32 (N, 3, h, w) with values 0-255, the
     size of the codec's ``input_size`` (what ``TopdownAffine`` produces).
     Outputs: ``keypoints`` (N, K, 2) in crop pixels and ``scores`` (N, K),
-    as ``HIHLabel.decode`` computes them (no flip test). A visibility
-    head's output is not exported.
+    as ``HIHLabel.decode`` computes them (no flip test); with an
+    :class:`HIHVisibilityHead` also ``visible`` (N, K), the probability that
+    each landmark is visible (the sigmoid of its logit, as mmpose's
+    ``VisPredictHead`` predicts it).
 
     Args:
         model (nn.Module): A ``TopdownPoseEstimator`` with an HIH head
@@ -33,15 +35,26 @@ class HIHDeployModel(nn.Module):
                                                                     1))
         self.register_buffer('std', preprocessor.std.clone().view(1, 3, 1, 1))
         self.bgr_to_rgb = bool(preprocessor._channel_conversion)
+        self.with_visibility = isinstance(self.head, HIHVisibilityHead)
 
-    def forward(self, crops: Tensor) -> Tuple[Tensor, Tensor]:
+    @property
+    def output_names(self) -> Tuple[str, ...]:
+        """Names of :meth:`forward`'s outputs."""
+        return ('keypoints', 'scores') + (('visible', )
+                                          if self.with_visibility else ())
+
+    def forward(self, crops: Tensor) -> Tuple[Tensor, ...]:
         if self.bgr_to_rgb:
             crops = crops[:, [2, 1, 0]]
         feats = self.backbone((crops - self.mean) / self.std)
         if self.neck is not None:
             feats = self.neck(feats)
         integer_heatmaps, decimal_logits = landmark_maps(self.head, feats)
-        return self.decoder.decode_torch(integer_heatmaps, decimal_logits)
+        keypoints, scores = self.decoder.decode_torch(integer_heatmaps,
+                                                      decimal_logits)
+        if not self.with_visibility:
+            return keypoints, scores
+        return keypoints, scores, self.head.vis_forward(feats).sigmoid()
 
 
 def export_onnx(model: nn.Module,
@@ -49,7 +62,8 @@ def export_onnx(model: nn.Module,
                 input_size: Tuple[int, int] = (256, 256),
                 opset: int = 17) -> HIHDeployModel:
     """Export ``model`` (eval mode, CPU) to ``out_file`` with a dynamic
-    batch axis; inputs ``crops``, outputs ``keypoints`` and ``scores``.
+    batch axis; inputs ``crops``, outputs ``keypoints`` and ``scores`` (and
+    ``visible`` for a model with a visibility head).
 
     Returns:
         HIHDeployModel: the exported module (to compare outputs with).
@@ -61,9 +75,9 @@ def export_onnx(model: nn.Module,
         deploy, (example, ),
         out_file,
         input_names=['crops'],
-        output_names=['keypoints', 'scores'],
-        dynamic_axes=dict(crops={0: 'batch'}, keypoints={0: 'batch'},
-                          scores={0: 'batch'}),
+        output_names=list(deploy.output_names),
+        dynamic_axes={name: {0: 'batch'}
+                      for name in ('crops', ) + deploy.output_names},
         opset_version=opset,
         dynamo=False)
     return deploy

@@ -26,7 +26,8 @@ class OpenVINOSession:
         threads (int, optional): CPU threads (default: PyTorch's).
 
     Call: ``session(crops)`` with float32 (N, 3, h, w) BGR 0-255 crops
-    returns keypoints (N, K, 2) and scores (N, K).
+    returns keypoints (N, K, 2) and scores (N, K), and the visibility
+    probabilities (N, K) of a model exported with them.
     """
 
     def __init__(self, model_file: str, precision: str = 'fp32',
@@ -48,14 +49,16 @@ class OpenVINOSession:
             })
         self.request = self.model.create_infer_request()
         names = [output.get_any_name() for output in self.model.outputs]
-        self.outputs = [names.index('keypoints'), names.index('scores')]
+        self.outputs = [
+            names.index(name) for name in ('keypoints', 'scores', 'visible')
+            if name in names
+        ]
 
-    def __call__(self, crops: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    def __call__(self, crops: np.ndarray) -> Tuple[np.ndarray, ...]:
         results = self.request.infer(
             dict(crops=np.ascontiguousarray(crops, np.float32)))
-        keypoints, scores = (results[self.model.outputs[i]]
-                             for i in self.outputs)
-        return np.array(keypoints), np.array(scores)
+        return tuple(
+            np.array(results[self.model.outputs[i]]) for i in self.outputs)
 
 
 def export_openvino(onnx_file: str, out_file: str) -> str:

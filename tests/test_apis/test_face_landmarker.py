@@ -8,6 +8,7 @@ import cv2
 import matplotlib.cbook as cbook
 import numpy as np
 import pytest
+import torch
 
 from mmpose.apis import MMPoseInferencer
 from hih_mmpose.apis import FaceLandmarker, load_image
@@ -134,20 +135,39 @@ def test_image_sizes_and_border_faces(tiny_hih):
 
 def test_visibility_head_fields():
     """A config with a visibility head: each face carries keypoint_visible
-    probabilities (random weights: only the plumbing is checked), in fp32
-    with and without flip test; bf16 runs the crop path without them."""
+    probabilities (random weights: the plumbing is checked) in every
+    backend: mmpose's top-down path with and without flip test, and the
+    exported graph's ``visible`` output on PyTorch, ONNX Runtime and
+    OpenVINO (fp32: equal to mmpose's own prediction) and OpenVINO bf16."""
+    from mmpose.apis import inference_topdown
+
+    from hih_mmpose.datasets.synthetic_faces import render_face
     config = osp.join(REPO, 'configs', 'hih_synthetic_wild_visibility.py')
-    image = np.full((128, 128, 3), 90, np.uint8)
-    for flip_test in (True, False):
+    image, _ = render_face(np.random.default_rng(0), 128)
+    box = np.array([[0., 0., 128., 128.]])
+    visible = {}
+    for name, options in dict(
+            flip=dict(flip_test=True),
+            torch=dict(flip_test=False, backend='torch'),
+            onnxruntime=dict(flip_test=False, backend='onnxruntime'),
+            openvino=dict(flip_test=False, backend='openvino'),
+            openvino_bf16=dict(precision='bf16',
+                               backend='openvino')).items():
+        torch.manual_seed(0)  # the same random weights every time
         landmarker = FaceLandmarker(config, random_weights=True,
-                                    detector='whole_image',
-                                    flip_test=flip_test)
-        (face, ) = landmarker(image)
-        assert face['keypoint_visible'].shape == (98, )
-        assert np.all((face['keypoint_visible'] >= 0)
-                      & (face['keypoint_visible'] <= 1))
-    with pytest.warns(UserWarning, match='no visibility head'):
-        landmarker = FaceLandmarker(config, random_weights=True,
-                                    detector='whole_image',
-                                    precision='bf16')
-    assert 'keypoint_visible' not in landmarker(image)[0]
+                                    detector='whole_image', fast=False,
+                                    **options)
+        (face, ) = landmarker(image, bboxes=box)
+        visible[name] = face['keypoint_visible']
+        assert visible[name].shape == (98, )
+        assert np.all((visible[name] >= 0) & (visible[name] <= 1))
+    # mmpose's prediction (no flip test) of the same weights
+    model = landmarker.model
+    model.test_cfg['flip_test'] = False
+    (sample, ) = inference_topdown(model, image, bboxes=box,
+                                   bbox_format='xyxy')
+    reference = sample.pred_instances.keypoints_visible[0]
+    # (random weights saturate the logits: bf16 is only checked for range)
+    for name in ('torch', 'onnxruntime', 'openvino'):
+        np.testing.assert_allclose(visible[name], reference, atol=1e-4,
+                                   err_msg=name)

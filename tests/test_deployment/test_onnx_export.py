@@ -110,16 +110,27 @@ def test_expectation_dark_decode_exports(tmp_path):
     assert np.abs(keypoints[:1] - reference).max() <= 1e-3
 
 
-def test_export_tool(tmp_path):
+@pytest.mark.parametrize('out_file, runtime', [('synthetic.onnx',
+                                                 'onnxruntime'),
+                                                ('synthetic.xml', 'OpenVINO')])
+def test_export_tool(tmp_path, out_file, runtime):
+    """An .onnx output is checked with ONNX Runtime, an OpenVINO IR (.xml
+    and .bin) with OpenVINO; the output folder is created."""
     result = subprocess.run(
         [sys.executable, 'tools/deployment/export_onnx.py',
-         'configs/hih_synthetic.py',
-         str(tmp_path / 'new_folder' / 'synthetic.onnx')],
+         'configs/hih_synthetic_wild_visibility.py',
+         str(tmp_path / 'new_folder' / out_file)],
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert 'batch 4: max |keypoints onnxruntime - PyTorch|' in result.stdout
-    # the output folder is created
-    assert (tmp_path / 'new_folder' / 'synthetic.onnx').stat().st_size > 1e6
+    line = next(line for line in result.stdout.splitlines()
+                if line.startswith('batch 4:'))
+    assert f'max |keypoints {runtime} - PyTorch|' in line
+    # the visibility head's output is in the graph and matches PyTorch
+    visible = float(line.split('visible ')[1].split(';')[0])
+    assert visible < 1e-4, line
+    weights = (tmp_path / 'new_folder' / out_file).with_suffix(
+        '.bin' if out_file.endswith('.xml') else '.onnx')
+    assert weights.stat().st_size > 1e6
 
 
 def test_export_never_overwrites_the_checkpoint(tiny_hih):
@@ -133,6 +144,6 @@ def test_export_never_overwrites_the_checkpoint(tiny_hih):
          checkpoint],
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
-    assert 'must be a .onnx file' in result.stderr
+    assert 'must be a .onnx (or OpenVINO .xml) file' in result.stderr
     with open(checkpoint, 'rb') as f:
         assert f.read() == before

@@ -108,14 +108,17 @@ def check_fp32(deploy, model, out: str, input_size, openvino: bool) -> None:
         crops = torch.rand(batch, 3, input_size[1], input_size[0],
                            generator=generator) * 255
         with torch.no_grad():
-            keypoints, scores = deploy(crops)
+            expected = deploy(crops)
         start = time.perf_counter()
-        onnx_keypoints, onnx_scores = run(crops.numpy())
+        outputs = run(crops.numpy())
         elapsed = (time.perf_counter() - start) / batch
+        differences = ', '.join(
+            f'{name} {np.abs(got - want.numpy()).max():.2e}'
+            for name, got, want in zip(deploy.output_names[1:], outputs[1:],
+                                       expected[1:]))
         print(f'batch {batch}: max |keypoints {runtime} - PyTorch| '
-              f'{np.abs(onnx_keypoints - keypoints.numpy()).max():.2e} px, '
-              f'scores {np.abs(onnx_scores - scores.numpy()).max():.2e}; '
-              f'{runtime} {elapsed * 1000:.0f} ms per face')
+              f'{np.abs(outputs[0] - expected[0].numpy()).max():.2e} px, '
+              f'{differences}; {runtime} {elapsed * 1000:.0f} ms per face')
 
 
 def check_int8(model, cfg: Config, args: argparse.Namespace, onnx_file: str,
