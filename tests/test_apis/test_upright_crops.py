@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from hih_mmpose.apis import FaceLandmarker
+from hih_mmpose.utils.crop_transforms import eye_line_angle
 from hih_mmpose.models.detectors import BlazeFaceDetector
-from hih_mmpose.models.detectors.blazeface_detector import turn_back
+from hih_mmpose.models.detectors.blazeface_detector import (mirror_back,
+                                                            turn_back)
 
 PHOTO = cbook.get_sample_data('grace_hopper.jpg', asfileobj=False)
 FACE = np.array([180., 130., 360., 335.])  # marked by hand, brows to chin
@@ -39,6 +41,25 @@ def test_turn_back_inverts_rot90():
                                    atol=1e-4)
         np.testing.assert_allclose(back[:, 2:4], points[:, :2].max(1),
                                    atol=1e-4)
+
+
+def test_mirror_back_maps_boxes_and_swaps_eyes():
+    """A detection in the mirrored image of width 100: box x 10-50 maps to
+    50-90; the mirror image's subject-right eye (20, 30) is the subject's
+    left eye (80, 30) here, and the eye line of an upright face stays
+    level (angle 0), of a face rolled by 30 degrees flips to -30."""
+    rows = np.array([[10, 20, 50, 60, 0.9, 20, 30, 40, 30]], np.float32)
+    back = mirror_back(rows, 100)
+    np.testing.assert_array_equal(
+        back, np.array([[50, 20, 90, 60, 0.9, 60, 30, 80, 30]], np.float32))
+    assert eye_line_angle(back[:, 5:7], back[:, 7:9])[0] == 0
+    tilted = rows.copy()
+    tilted[0, 7:9] = tilted[0, 5:7] + 20 * np.array(
+        [np.cos(np.radians(30)), np.sin(np.radians(30))])
+    back = mirror_back(tilted, 100)
+    np.testing.assert_allclose(
+        eye_line_angle(back[:, 5:7], back[:, 7:9]), [-30], atol=1e-4)
+    np.testing.assert_allclose(mirror_back(back, 100), tilted, atol=1e-5)
 
 
 @pytest.mark.parametrize('turns,angle', [(0, 0.), (1, -90.), (2, 180.),
