@@ -91,8 +91,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--backend', default='auto',
         choices=['auto', 'torch', 'onnxruntime', 'openvino'],
-        help='auto: PyTorch for fp32 with flip test, else the fastest '
-        'installed (OpenVINO, ONNX Runtime, PyTorch)')
+        help='auto: PyTorch for fp32 (the reference path), else the '
+        'fastest installed (OpenVINO, ONNX Runtime, PyTorch)')
     parser.add_argument(
         '--threads', default='auto',
         help='CPU threads of the landmark network, or auto: the cores '

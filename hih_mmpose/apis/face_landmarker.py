@@ -228,8 +228,7 @@ class FaceLandmarker:
             needs_torch = 'flip test'
         elif flip_test is None and torch_fp32 and self.model.test_cfg.get(
                 'flip_test'):
-            needs_torch = ("the config's flip test (flip_test=False lets "
-                           'another backend run)')
+            needs_torch = "the config's flip test"
         train = self.model.cfg.train_dataloader.dataset
         int8_ready = int8_onnx is not None or osp.isfile(
             osp.join(train.get('data_root', ''), train.get('ann_file', '')))

@@ -39,7 +39,9 @@ def test_auto_precision_within_a_given_backend():
                           ALL).precision == 'int8'
     assert choose_backend('onnxruntime', 'auto', AVX512_BF16, ALL,
                           int8_ready=False).precision == 'fp32'
-    assert choose_backend('auto', 'fp32', AVX2, ALL).backend == 'openvino'
+    # fp32 by name keeps the reference path; OpenVINO fp32 by name
+    assert choose_backend('auto', 'fp32', AMX, ALL).backend == 'torch'
+    assert choose_backend('openvino', 'fp32', AVX2, ALL).backend == 'openvino'
     choice = choose_backend('openvino', 'bf16', AVX2, ALL)
     assert (choice.backend, choice.precision, choice.reason) == (
         'openvino', 'bf16', 'as asked')

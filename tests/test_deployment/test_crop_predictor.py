@@ -156,14 +156,20 @@ def test_landmarker_precision_options(tiny_hih):
         CropPredictor(load(tiny_hih)[1], 'int8', backend='torch')
     with pytest.raises(ValueError, match="backend must be 'auto'"):
         FaceLandmarker(config, checkpoint, backend='tensorrt')
+    with pytest.raises(ValueError, match='threads'):
+        FaceLandmarker(config, checkpoint, threads=0)
     # flip test (the config's) keeps mmpose's PyTorch path; without it the
     # fastest installed backend runs, and says why
     default = FaceLandmarker(config, checkpoint, detector='whole_image')
     assert (default.backend, default.precision) == ('torch', 'fp32')
     assert 'flip test' in default.backend_choice.reason
+    plain = FaceLandmarker(config, checkpoint, detector='whole_image',
+                           flip_test=False)
+    assert (plain.backend, plain.precision) == ('torch', 'fp32')
     fast = FaceLandmarker(config, checkpoint, detector='whole_image',
-                          flip_test=False, precision='bf16')
+                          flip_test=False, precision='bf16', threads=1)
     assert (fast.backend, fast.precision) == ('openvino', 'bf16')
+    assert fast.thread_monitor is None and plain.thread_monitor is not None
     assert not fast.model.test_cfg['flip_test']
     (ov_face, ) = fast(PHOTO, bboxes=FACE)
     assert np.isfinite(ov_face['keypoints']).all()

@@ -29,3 +29,22 @@ def test_refused_without_native_bf16(monkeypatch):
     with pytest.raises(RuntimeError, match='native bfloat16.*without --amp'):
         build_optim_wrapper(nn.Linear(2, 2), dict(
             type='CPUBf16OptimWrapper', optimizer=dict(type='SGD', lr=0.1)))
+
+
+def test_use_cpu_bf16_drops_the_loader_worker_on_two_cores(monkeypatch):
+    """--amp on a CPU: the bf16 wrapper, and on <= 2 cores the data loaded
+    in the training process; more cores keep the config's workers."""
+    from mmengine.config import Config
+
+    from hih_mmpose.engine import use_cpu_bf16
+    for cores, workers in ((2, 0), (8, 1)):
+        cfg = Config(dict(
+            optim_wrapper=dict(type='OptimWrapper',
+                               optimizer=dict(type='Adam', lr=1e-3)),
+            train_dataloader=dict(num_workers=1, persistent_workers=True)))
+        monkeypatch.setattr(module.os, 'cpu_count', lambda c=cores: c)
+        changes = use_cpu_bf16(cfg)
+        assert cfg.optim_wrapper.type == 'CPUBf16OptimWrapper'
+        assert cfg.train_dataloader.num_workers == workers
+        assert cfg.train_dataloader.persistent_workers == bool(workers)
+        assert len(changes) == 2 - workers
