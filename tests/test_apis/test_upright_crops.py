@@ -2,16 +2,20 @@
 """Upright crops: faces at any roll found by BlazeFace (turned copies of
 the image) and cropped upright through mmpose's ``bbox_rotation``, their
 keypoints mapped back exactly."""
+import os.path as osp
+
 import cv2
 import matplotlib.cbook as cbook
 import numpy as np
 import pytest
 
 from hih_mmpose.apis import FaceLandmarker
-from hih_mmpose.utils.crop_transforms import eye_line_angle
 from hih_mmpose.models.detectors import BlazeFaceDetector
 from hih_mmpose.models.detectors.blazeface_detector import (mirror_back,
                                                             turn_back)
+from hih_mmpose.utils.crop_transforms import eye_line_angle
+
+REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
 
 PHOTO = cbook.get_sample_data('grace_hopper.jpg', asfileobj=False)
 FACE = np.array([180., 130., 360., 335.])  # marked by hand, brows to chin
@@ -170,3 +174,25 @@ def test_orientation_check_turns_the_crop(trained_tiny_hih):
     error = np.linalg.norm(size - turned['keypoints'] - face['keypoints'],
                            axis=-1)
     assert np.median(error) < 3., np.median(error)
+
+
+def test_published_config_unchanged_on_upright_faces():
+    """The published network (configs/hih_wflw_published.py, the converted
+    checkpoint's config; the same random weights twice): on an upright
+    face the default landmarker (upright crops, load-adaptive threads,
+    backend 'auto') gives bit-identical keypoints to the axis-aligned crop
+    on PyTorch with a fixed thread count."""
+    import torch
+    config = osp.join(REPO, 'configs', 'hih_wflw_published.py')
+    image = cv2.imread(PHOTO)
+    faces = []
+    for options in (dict(), dict(upright=False, backend='torch',
+                                 threads=torch.get_num_threads())):
+        torch.manual_seed(0)
+        landmarker = FaceLandmarker(config, random_weights=True, **options)
+        assert (landmarker.backend, landmarker.precision) == ('torch', 'fp32')
+        faces.append(landmarker(image))
+    assert len(faces[0]) == len(faces[1]) == 1
+    assert faces[0][0]['bbox_angle'] == 0
+    np.testing.assert_array_equal(faces[0][0]['keypoints'],
+                                  faces[1][0]['keypoints'])
