@@ -43,6 +43,20 @@ from hih_mmpose.utils import ImageTooLargeError, check_number, image_size
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff')
 
 
+def parse_threads(value: str):
+    """``--threads``: ``'auto'`` or a whole number >= 1."""
+    if value == 'auto':
+        return value
+    try:
+        threads = int(value)
+    except ValueError:
+        threads = 0
+    if threads < 1:
+        raise argparse.ArgumentTypeError(
+            f"must be 'auto' or a whole number >= 1, got {value!r}")
+    return threads
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('input', help='image, folder, video or webcam index')
@@ -94,7 +108,7 @@ def parse_args() -> argparse.Namespace:
         help='auto: PyTorch for fp32 (the reference path), else the '
         'fastest installed (OpenVINO, ONNX Runtime, PyTorch)')
     parser.add_argument(
-        '--threads', default='auto',
+        '--threads', default='auto', type=parse_threads,
         help='CPU threads of the landmark network, or auto: the cores '
         'other processes leave idle (default)')
     parser.add_argument('--int8-onnx',
@@ -310,20 +324,6 @@ def check_out_dir(source: str, out_dir: Optional[str],
             '--overwrite')
 
 
-def parse_threads(value: str):
-    """``--threads``: ``'auto'`` or a whole number >= 1."""
-    if value == 'auto':
-        return value
-    try:
-        threads = int(value)
-    except ValueError:
-        threads = 0
-    if threads < 1:
-        raise ValueError(f"--threads must be 'auto' or a whole number >= 1, "
-                         f'got {value!r}')
-    return threads
-
-
 def main() -> None:
     args = parse_args()
     check_number('--kpt-thr', args.kpt_thr, 0, 1)
@@ -338,7 +338,7 @@ def main() -> None:
                                 args.detector_weights, args.device,
                                 args.bbox_thr, precision=args.precision,
                                 backend=args.backend,
-                                threads=parse_threads(args.threads),
+                                threads=args.threads,
                                 int8_onnx=args.int8_onnx,
                                 calib_images=args.calib_images,
                                 trust_checkpoint=args.trust_checkpoint,

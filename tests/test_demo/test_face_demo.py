@@ -245,3 +245,21 @@ def test_numeric_options_are_checked(tiny_hih):
     result = run_demo(PHOTO, tiny_hih, '--kpt-thr', 'nan')
     assert result.returncode != 0
     assert '--kpt-thr must be finite, got nan' in result.stderr
+    result = run_demo(PHOTO, tiny_hih, '--threads', '0')
+    assert result.returncode != 0
+    assert "--threads: must be 'auto' or a whole number >= 1" in result.stderr
+
+
+def test_fast_backend_options(tiny_hih, tmp_path):
+    """--precision auto --threads 1: the fastest precision this CPU runs
+    (int8 calibrated on the small model's training faces, or bf16 / fp32),
+    and its landmarks in the JSON."""
+    out = tmp_path / 'out'
+    result = run_demo(PHOTO, tiny_hih, '--precision', 'auto', '--threads',
+                      '1', '--calib-images', '8', '--out-dir', str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'FaceLandmarker: backend ' in result.stdout + result.stderr
+    predictions = json.loads(
+        (out / 'grace_hopper_predictions.json').read_text())
+    (face, ) = predictions['grace_hopper.jpg']
+    assert len(face['keypoints']) == 98
