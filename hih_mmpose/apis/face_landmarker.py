@@ -85,11 +85,12 @@ class FaceLandmarker:
             speed and accuracy: docs/speed.md, docs/deployment.md).
             Defaults to ``'fp32'``.
         backend (str): ``'torch'``, ``'onnxruntime'``, ``'openvino'`` or
-            ``'auto'``: PyTorch (mmpose's top-down path) where flip test or a
-            GPU need it, else the fastest installed
-            backend that runs the precision (OpenVINO, then ONNX Runtime,
-            then PyTorch). The choice and its reason are logged and kept in
-            ``backend_choice``. Defaults to ``'auto'``.
+            ``'auto'``: PyTorch for ``precision='fp32'`` (the reference
+            path; mmpose's top-down path with flip test or on a GPU), else
+            the fastest installed backend that runs the precision
+            (OpenVINO, then ONNX Runtime, then PyTorch). The choice and its
+            reason are logged and kept in ``backend_choice``. Defaults to
+            ``'auto'``.
         flip_test (bool, optional): Average with the mirrored face (two
             forward passes; PyTorch fp32 only). ``None``: as the config
             says with ``precision='fp32'`` on PyTorch or ``'auto'``
