@@ -13,7 +13,7 @@ from ..deployment import (BACKENDS, PRECISIONS, BackendChoice,
 from ..utils import (check_checkpoint_safe, check_number, checkpoint_loading,
                      load_checkpoint_strictly)
 from ..utils.cpu_info import describe_cpu
-from ..utils.cpu_load import LoadAdaptiveThreads
+from ..utils.cpu_load import LoadAdaptiveThreads, torch_threads
 from ..utils.image_io import ImageType, load_image
 from .landmark_predictors import CropPredictorPath, TopdownPredictor
 
@@ -266,13 +266,8 @@ class FaceLandmarker:
             with self.thread_monitor():
                 return self.predictor(image, bboxes, angles)
         if isinstance(self.threads, int):
-            import torch
-            previous = torch.get_num_threads()
-            torch.set_num_threads(self.threads)
-            try:
+            with torch_threads(self.threads):
                 return self.predictor(image, bboxes, angles)
-            finally:
-                torch.set_num_threads(previous)
         return self.predictor(image, bboxes, angles)
 
     def detect(self, image: np.ndarray) -> np.ndarray:

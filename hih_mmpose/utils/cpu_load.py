@@ -40,6 +40,18 @@ def read_cpu_times(stat_path: str = '/proc/stat',
     return busy / tick, (float(own[11]) + float(own[12])) / tick
 
 
+@contextmanager
+def torch_threads(threads: int) -> Iterator[int]:
+    """Run the block with ``threads`` PyTorch CPU threads, then restore
+    PyTorch's thread count."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield threads
+    finally:
+        torch.set_num_threads(previous)
+
+
 def threads_for_load(cores: int, others_busy: float,
                      max_threads: Optional[int] = None) -> int:
     """Threads for the next call: the cores not kept busy by other
@@ -89,12 +101,8 @@ class LoadAdaptiveThreads:
                                             self.max_threads)
         self._start = now
 
-    @contextmanager
-    def __call__(self) -> Iterator[int]:
+    def __call__(self):
+        """A :func:`torch_threads` block with the threads for the load
+        measured now."""
         self._update()
-        previous = torch.get_num_threads()
-        torch.set_num_threads(self.threads)
-        try:
-            yield self.threads
-        finally:
-            torch.set_num_threads(previous)
+        return torch_threads(self.threads)

@@ -51,18 +51,23 @@ def start_training(work_dir: str) -> subprocess.Popen:
     """The neighbour: ``tools/train.py configs/hih_synthetic.py`` (its data
     worker included), returned once it logs training iterations."""
     log_file = osp.join(work_dir, 'neighbour.log')
-    process = subprocess.Popen(
-        [sys.executable, 'tools/train.py', QUICK_START, '--work-dir',
-         osp.join(work_dir, 'train')], cwd=REPO_ROOT,
-        stdout=open(log_file, 'w'), stderr=subprocess.STDOUT,
-        start_new_session=True)
+
+    def log_text() -> str:
+        with open(log_file) as f:
+            return f.read()
+
+    with open(log_file, 'w') as log_out:  # (the child keeps its own copy)
+        process = subprocess.Popen(
+            [sys.executable, 'tools/train.py', QUICK_START, '--work-dir',
+             osp.join(work_dir, 'train')], cwd=REPO_ROOT, stdout=log_out,
+            stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         time.sleep(2)
         if process.poll() is not None:
-            raise RuntimeError('the neighbour training stopped: '
-                               + open(log_file).read()[-2000:])
-        if 'Epoch(train)' in open(log_file).read():
+            raise RuntimeError('the neighbour training stopped: ' +
+                               log_text()[-2000:])
+        if 'Epoch(train)' in log_text():
             return process
     stop(process)
     raise RuntimeError('the neighbour training logged no iteration in 5 min')
