@@ -21,6 +21,7 @@ import numpy as np
 from torch import nn
 
 from ..deployment import CropPredictor
+from ..models.pose_estimators import UprightTopdownPoseEstimator
 from ..utils.crop_transforms import crop_to_image, image_to_crop
 
 
@@ -28,16 +29,17 @@ def pipeline_inputs(image: np.ndarray, bboxes: np.ndarray,
                     angles: Optional[np.ndarray],
                     dataset_meta: dict) -> List[dict]:
     """The data infos mmpose's ``inference_topdown`` builds (image, one box
-    (1, 4) xyxy, score 1, the dataset meta), plus ``bbox_rotation`` (1, )
-    for faces with a non-zero angle (degrees)."""
+    (1, 4) xyxy, score 1, the dataset meta), plus ``bbox_rotation`` (1, ),
+    the face's crop rotation in degrees, 0 included: the landmarker decides
+    it, so the pipeline's ``BBoxRotationFromDetector`` leaves it alone (a
+    zero rotation warps exactly as none)."""
     angles = np.zeros(len(bboxes)) if angles is None else np.asarray(
         angles, np.float64).reshape(-1)
     infos = []
     for box, angle in zip(bboxes, angles):
         info = dict(img=image, bbox=np.asarray(box, np.float32)[None, :4],
-                    bbox_score=np.ones(1, np.float32))
-        if angle != 0:
-            info['bbox_rotation'] = np.array([angle], np.float32)
+                    bbox_score=np.ones(1, np.float32),
+                    bbox_rotation=np.array([angle], np.float32))
         info.update(dataset_meta)
         infos.append(info)
     return infos
@@ -90,9 +92,12 @@ class TopdownPredictor:
             visible = np.stack([
                 s.pred_instances.keypoints_visible[0] for s in samples
             ]).astype(np.float32)
-        if angles is not None and np.any(np.asarray(angles) != 0):
-            # mmpose's estimator maps back without the rotation: undo that
-            # map and apply the exact inverse of the rotated warp
+        if angles is not None and np.any(np.asarray(angles) != 0) and not (
+                isinstance(self.model, UprightTopdownPoseEstimator)
+                and 'bbox_rotation' in samples[0].metainfo):
+            # mmpose's own estimator (configs of earlier releases) maps
+            # back without the rotation: undo that map and apply the exact
+            # inverse of the rotated warp
             centers = np.stack([s.metainfo['input_center'] for s in samples])
             scales = np.stack([s.metainfo['input_scale'] for s in samples])
             size = np.asarray(samples[0].metainfo['input_size'])

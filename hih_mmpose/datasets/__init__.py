@@ -1,6 +1,7 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 from .annotation_check import (AnnotationError, check_dataset_config,
                                check_face_annotations, check_run_datasets)
+from .bbox_rotation_from_detector import BBoxRotationFromDetector
 from .coco_layout import face_annotation, write_coco
 from .keypoint_occlusion import (COFWOcclusionDataset, GetKeypointOcclusion,
                                  WFLWOcclusionDataset)
@@ -12,6 +13,7 @@ from .synthetic_faces import face_template, render_face
 from .transforms import RandomGaussianBlur, RandomOcclusion
 
 __all__ = [
+    'BBoxRotationFromDetector',
     'AnnotationError', 'check_dataset_config', 'check_face_annotations',
     'check_run_datasets', 'face_annotation', 'write_coco', 'WFLW_TO_300W',
     'WFLW_TO_COFW',

@@ -118,3 +118,27 @@ def eye_line_angle(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """
     delta = np.asarray(right, np.float64) - np.asarray(left, np.float64)
     return np.degrees(np.arctan2(delta[..., 1], delta[..., 0]))
+
+
+def unturn_crop_keypoints(keypoints: np.ndarray, turns: int,
+                          side: int) -> np.ndarray:
+    """Keypoints found in ``np.rot90(crop, turns)`` (or ``torch.rot90`` over
+    the last two axes) of a square crop, in the crop's own pixels.
+
+    One counter-clockwise turn moves the pixel centred at (x, y) of a crop
+    ``side`` pixels wide to (y, side - 1 - x); this undoes ``turns`` of
+    them, exactly.
+
+    Args:
+        keypoints (np.ndarray): Keypoints in the turned crop (..., 2).
+        turns (int): Counter-clockwise quarter turns of the crop.
+        side (int): The crop's width = height, in pixels.
+
+    Returns:
+        np.ndarray: Keypoints in the crop (..., 2), same dtype.
+    """
+    points = np.array(keypoints, copy=True)
+    for _ in range(turns % 4):
+        # (x', y') = (y, side - 1 - x)  =>  (x, y) = (side - 1 - y', x')
+        points = np.stack([side - 1 - points[..., 1], points[..., 0]], -1)
+    return points.astype(np.asarray(keypoints).dtype, copy=False)

@@ -30,6 +30,24 @@ def turn_points(points: np.ndarray, turns: int, shape) -> np.ndarray:
     return points
 
 
+def nearly_upright_test_face(config: str) -> np.ndarray:
+    """The image (BGR) of the first test face of a synthetic-set config
+    rolled by under 5 degrees (the set rolls up to 30)."""
+    import json
+
+    from mmengine.config import Config
+    root = Config.fromfile(config).test_dataloader.dataset.data_root
+    with open(f'{root}/annotations/face_landmarks_synthetic_test.json') as f:
+        coco = json.load(f)
+    for annotation in coco['annotations']:
+        points = np.reshape(annotation['keypoints'], (-1, 3))[:, :2]
+        if abs(eye_line_angle(points[60:68].mean(0),
+                              points[68:76].mean(0))) < 5:
+            break
+    name = coco['images'][annotation['image_id']]['file_name']
+    return cv2.imread(f'{root}/images/{name}')
+
+
 def test_turn_back_inverts_rot90():
     rng = np.random.default_rng(0)
     shape = (60, 80)
@@ -146,23 +164,8 @@ def test_orientation_check_turns_the_crop(trained_tiny_hih):
     upright=False; the upside-down one is found in a turned copy and
     cropped half a turn round (the landmark model checks the orientation),
     where its landmarks are the upright ones turned."""
-    import json
-
-    from mmengine.config import Config
-
-    from hih_mmpose.utils.crop_transforms import eye_line_angle
     config, checkpoint = trained_tiny_hih
-    root = Config.fromfile(config).test_dataloader.dataset.data_root
-    with open(f'{root}/annotations/face_landmarks_synthetic_test.json') as f:
-        coco = json.load(f)
-    # a test face rolled by under 5 degrees (the set rolls up to 30)
-    for annotation in coco['annotations']:
-        points = np.reshape(annotation['keypoints'], (-1, 3))[:, :2]
-        if abs(eye_line_angle(points[60:68].mean(0),
-                              points[68:76].mean(0))) < 5:
-            break
-    name = coco['images'][annotation['image_id']]['file_name']
-    image = cv2.imread(f'{root}/images/{name}')
+    image = nearly_upright_test_face(config)
     landmarker = FaceLandmarker(config, checkpoint)
     (face, ) = landmarker(image)
     (plain, ) = FaceLandmarker(config, checkpoint, upright=False)(image)
@@ -196,3 +199,59 @@ def test_published_config_unchanged_on_upright_faces():
     assert faces[0][0]['bbox_angle'] == 0
     np.testing.assert_array_equal(faces[0][0]['keypoints'],
                                   faces[1][0]['keypoints'])
+
+
+def test_mmpose_inferencer_crops_upright(trained_tiny_hih):
+    """mmpose's MMPoseInferencer with the config (BBoxRotationFromDetector,
+    UprightTopdownPoseEstimator) and configs/detectors/blazeface.py: an
+    upright face gives exactly what the axis-aligned config gives; the face
+    upside down is cropped upright, so its landmarks are the upright ones
+    turned (as FaceLandmarker's), where the axis-aligned crop's are far
+    off; mmpose's inference_detector + inference_topdown (its
+    topdown_demo_with_mmdet.py) give the inferencer's numbers."""
+    from mmdet.apis import inference_detector, init_detector
+    from mmengine.config import Config
+
+    from hih_mmpose.utils import checkpoint_loading
+    from mmpose.apis import MMPoseInferencer, inference_topdown, init_model
+    config, checkpoint = trained_tiny_hih
+    cfg = Config.fromfile(config)
+    image = nearly_upright_test_face(config)
+    turned = np.ascontiguousarray(image[::-1, ::-1])
+    detector = osp.join(REPO, 'configs', 'detectors', 'blazeface.py')
+    axis_aligned = Config.fromfile(config)
+    axis_aligned.test_dataloader.dataset.pipeline = [
+        step for step in cfg.test_dataloader.dataset.pipeline
+        if step['type'] != 'BBoxRotationFromDetector'
+    ]
+    keypoints = {}
+    for variant, pose_cfg in (('upright', cfg), ('axis', axis_aligned)):
+        with checkpoint_loading():
+            inferencer = MMPoseInferencer(
+                pose2d=pose_cfg, pose2d_weights=checkpoint,
+                det_model=detector, det_cat_ids=[0], device='cpu')
+        for key, picture in (('', image), (' turned', turned)):
+            (face, ) = next(inferencer(picture))['predictions'][0]
+            keypoints[variant + key] = np.asarray(face['keypoints'])
+    np.testing.assert_array_equal(keypoints['upright'], keypoints['axis'])
+    size = np.array(image.shape[1::-1]) - 1
+
+    def error(found):
+        return np.median(np.linalg.norm(size - found - keypoints['upright'],
+                                        axis=-1))
+
+    assert error(keypoints['upright turned']) < 3.
+    assert error(keypoints['axis turned']) > 3 * error(
+        keypoints['upright turned'])
+    (landmarker_face, ) = FaceLandmarker(config, checkpoint)(turned)
+    assert np.median(np.linalg.norm(
+        landmarker_face['keypoints'] - keypoints['upright turned'],
+        axis=-1)) < 1.
+    # mmpose's detector + top-down calls, as its demo makes them
+    with checkpoint_loading():
+        pose_model = init_model(config, checkpoint, device='cpu')
+    boxes = inference_detector(init_detector(detector, None, device='cpu'),
+                               turned).pred_instances.bboxes.numpy()
+    (sample, ) = inference_topdown(pose_model, turned, boxes)
+    np.testing.assert_allclose(sample.pred_instances.keypoints[0],
+                               keypoints['upright turned'], atol=1e-4)

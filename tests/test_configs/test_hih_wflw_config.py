@@ -37,7 +37,7 @@ def test_custom_imports_registers_the_plugin():
                             capture_output=True, text=True, cwd='/')
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split() == [
-        'TopdownPoseEstimator', 'HIHHourglassNet', 'HIHHead'
+        'UprightTopdownPoseEstimator', 'HIHHourglassNet', 'HIHHead'
     ]
 
 

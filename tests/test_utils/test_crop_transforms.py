@@ -45,3 +45,19 @@ def test_eye_line_angle_makes_the_eyes_level():
                              np.array([rotation]))[0]
         assert abs(crop[1, 1] - crop[0, 1]) < 1e-4
         assert crop[1, 0] - crop[0, 0] == pytest.approx(32., abs=1e-4)
+
+
+@pytest.mark.parametrize('turns', [1, 2, 3, 5])
+def test_unturn_crop_keypoints_inverts_rot90(turns):
+    """A marked pixel of a 9 x 9 crop, found in the crop turned by
+    np.rot90, maps back to where it was, exactly."""
+    from hih_mmpose.utils.crop_transforms import unturn_crop_keypoints
+    crop = np.zeros((9, 9))
+    crop[5, 2] = 1  # x 2, y 5
+    rows, cols = np.nonzero(np.rot90(crop, turns))
+    found = np.array([[cols[0], rows[0]]], np.float32)
+    back = unturn_crop_keypoints(found, turns, 9)
+    np.testing.assert_array_equal(back, [[2, 5]])
+    assert back.dtype == np.float32
+    if turns % 4:
+        assert not np.array_equal(found, back)

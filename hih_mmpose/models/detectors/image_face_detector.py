@@ -8,6 +8,8 @@ from mmdet.structures import OptSampleList, SampleList
 from mmengine.structures import InstanceData
 from torch import Tensor
 
+from .face_rotation_record import record_face_rotations
+
 
 class ImageFaceDetector(BaseDetector):
     """Base of face detectors that run on a numpy image outside PyTorch
@@ -65,17 +67,30 @@ class ImageFaceDetector(BaseDetector):
                 batch_inputs: Tensor,
                 batch_data_samples: SampleList,
                 rescale: bool = True) -> SampleList:
-        """Detect faces in a batch (B, C, H, W) of BGR images (0-255)."""
+        """Detect faces in a batch (B, C, H, W) of BGR images (0-255).
+
+        Each image's boxes and crop rotations are also recorded for the
+        pose test pipeline (:mod:`.face_rotation_record`), so that
+        mmpose's top-down inference crops the faces upright.
+        """
         images = batch_inputs.detach().clamp(0, 255).byte().cpu().numpy()
+        seen, found, rotations = [], [], []
         for image, sample in zip(images, batch_data_samples):
-            bboxes, scores = self.detect(
-                np.ascontiguousarray(image.transpose(1, 2, 0)))
+            image = np.ascontiguousarray(image.transpose(1, 2, 0))
+            bboxes, scores, angles = self.detect_oriented(image)
             if rescale and 'scale_factor' in sample.metainfo:
-                bboxes /= np.tile(sample.metainfo['scale_factor'], 2)
+                bboxes = bboxes / np.tile(sample.metainfo['scale_factor'], 2)
+            bboxes = np.asarray(bboxes, np.float32).reshape(-1, 4)
             sample.pred_instances = InstanceData(
                 bboxes=torch.from_numpy(bboxes),
-                scores=torch.from_numpy(scores),
+                scores=torch.from_numpy(np.asarray(scores, np.float32)),
                 labels=torch.zeros(len(bboxes), dtype=torch.long))
+            if not (rescale and 'scale_factor' in sample.metainfo):
+                # (boxes of a resized input belong to an image not seen here)
+                seen.append(image)
+                found.append(bboxes)
+                rotations.append(angles)
+        record_face_rotations(seen, found, rotations)
         return batch_data_samples
 
     def loss(self, batch_inputs: Tensor,
