@@ -78,14 +78,15 @@ class ImageFaceDetector(BaseDetector):
         for image, sample in zip(images, batch_data_samples):
             image = np.ascontiguousarray(image.transpose(1, 2, 0))
             bboxes, scores, angles = self.detect_oriented(image)
-            if rescale and 'scale_factor' in sample.metainfo:
+            resized = rescale and 'scale_factor' in sample.metainfo
+            if resized:
                 bboxes = bboxes / np.tile(sample.metainfo['scale_factor'], 2)
             bboxes = np.asarray(bboxes, np.float32).reshape(-1, 4)
             sample.pred_instances = InstanceData(
                 bboxes=torch.from_numpy(bboxes),
                 scores=torch.from_numpy(np.asarray(scores, np.float32)),
                 labels=torch.zeros(len(bboxes), dtype=torch.long))
-            if not (rescale and 'scale_factor' in sample.metainfo):
+            if not resized:
                 # (boxes of a resized input belong to an image not seen here)
                 seen.append(image)
                 found.append(bboxes)

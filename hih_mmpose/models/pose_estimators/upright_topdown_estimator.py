@@ -130,13 +130,13 @@ class UprightTopdownPoseEstimator(TopdownPoseEstimator):
             rotation = sample.metainfo.get('bbox_rotation', None)
             if rotation is None or not np.any(np.asarray(rotation) != 0):
                 continue
+            # (a top-down sample is one instance: crop is (1, K, 2))
             meta = sample.metainfo
-            image = crop_to_image(
-                crop, np.repeat(np.reshape(meta['input_center'], (1, 2)),
-                                len(crop), 0),
-                np.repeat(np.reshape(meta['input_scale'], (1, 2)), len(crop),
-                          0), np.asarray(meta['input_size']),
-                np.repeat(np.reshape(rotation, (-1, ))[:1], len(crop)))
+            image = crop_to_image(crop, np.reshape(meta['input_center'],
+                                                   (1, 2)),
+                                  np.reshape(meta['input_scale'], (1, 2)),
+                                  np.asarray(meta['input_size']),
+                                  np.reshape(rotation, (1, )))
             if indices is not None:
                 image = image[:, indices]
             sample.pred_instances.keypoints[..., :2] = image
