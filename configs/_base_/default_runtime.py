@@ -17,6 +17,9 @@ custom_hooks = [
     dict(type='SyncBuffersHook'),
     dict(type='FiniteLossHook'),
     dict(type='ChannelsLastHook'),  # NHWC weights: 1.1-1.3x faster on CPU
+    # checkpoints that torch's default (weights-only) loader and so mmpose's
+    # own tools open; resume restores them exactly and runs no text
+    dict(type='PlainCheckpointHook'),
 ]
 
 env_cfg = dict(

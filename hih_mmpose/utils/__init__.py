@@ -9,6 +9,7 @@ from .image_io import (MAX_IMAGE_PIXELS, ImageTooLargeError,
                        check_image_pixels, image_size, load_image)
 from .launch import (add_runner_arguments, merge_runner_arguments,
                      prepare_cpu_distributed, run_with_checkpoints)
+from .plain_checkpoint import from_plain, to_plain
 from .published_checkpoint import convert_published_state_dict
 from .validation import check_number
 
@@ -21,5 +22,5 @@ __all__ = [
     'check_image_pixels', 'image_size', 'load_image', 'add_runner_arguments',
     'merge_runner_arguments', 'prepare_cpu_distributed',
     'run_with_checkpoints',
-    'convert_published_state_dict', 'check_number'
+    'convert_published_state_dict', 'check_number', 'from_plain', 'to_plain'
 ]

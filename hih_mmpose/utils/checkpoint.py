@@ -36,6 +36,8 @@ import numpy as np
 import torch
 from mmengine.logging.history_buffer import HistoryBuffer
 
+from .plain_checkpoint import from_plain
+
 
 class CheckpointError(RuntimeError):
     """A checkpoint file that cannot be used: unreadable, not a checkpoint,
@@ -193,7 +195,9 @@ def load_checkpoint_file(filename: str,
         trust (bool): Unpickle fully (can run code). Defaults to ``False``.
 
     Returns:
-        dict: The loaded checkpoint.
+        dict: The loaded checkpoint; what :class:`PlainCheckpointHook`
+        wrote as plain data is numpy arrays and ``HistoryBuffer`` s again
+        (:func:`hih_mmpose.utils.plain_checkpoint.from_plain`).
 
     Raises:
         FileNotFoundError: No such file.
@@ -227,7 +231,10 @@ def load_checkpoint_file(filename: str,
         raise CheckpointError(
             f'{filename} holds a {type(checkpoint).__name__}, not a '
             'checkpoint (a dict with a state_dict)')
-    return checkpoint
+    try:  # the numpy arrays and buffers PlainCheckpointHook wrote as lists
+        return from_plain(checkpoint)
+    except ValueError as error:
+        raise CheckpointError(f'{filename}: {error}') from None
 
 
 def _plain(value: object) -> object:
@@ -244,8 +251,9 @@ def _plain(value: object) -> object:
 def release_checkpoint(checkpoint: dict) -> dict:
     """A trained checkpoint made for release (``tools/misc/publish_model.py``):
     ``state_dict`` and ``meta`` only, without the optimizer, the message hub
-    and the schedulers, and without ``meta['dataset_meta']`` (its numpy
-    arrays; mmpose's ``init_model`` rebuilds it from the config), numpy
+    and the schedulers, without the random generators' states that
+    training saves for resuming, and without ``meta['dataset_meta']`` (its
+    numpy arrays; mmpose's ``init_model`` rebuilds it from the config), numpy
     scalars as Python numbers. torch's default ``weights_only`` loader
     reads the result, so mmpose's and mmengine's own entry points load it
     with nothing set.
@@ -256,5 +264,5 @@ def release_checkpoint(checkpoint: dict) -> dict:
     if not isinstance(checkpoint.get('state_dict'), dict):
         raise CheckpointError('the checkpoint has no state_dict')
     meta = {key: value for key, value in checkpoint.get('meta', {}).items()
-            if key != 'dataset_meta'}
+            if key not in ('dataset_meta', 'hih_rng_state')}
     return dict(state_dict=checkpoint['state_dict'], meta=_plain(meta))

@@ -1,0 +1,92 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+import logging
+import random
+from typing import Any, Dict
+
+import numpy as np
+import torch
+from mmengine.hooks import Hook
+from mmengine.logging import print_log
+
+from mmpose.registry import HOOKS
+from ..utils.plain_checkpoint import from_plain, to_plain
+
+#: Key of ``checkpoint['meta']`` with the random generators' states.
+RNG_STATE_KEY = 'hih_rng_state'
+
+
+def _rng_state() -> Dict[str, Any]:
+    """The states of Python's, numpy's and torch's (CPU) global generators:
+    what augmentation in the training process draws from."""
+    return dict(python=random.getstate(), numpy=np.random.get_state(),
+                torch=torch.get_rng_state())
+
+
+def _set_rng_state(state: Dict[str, Any]) -> None:
+    version, internal, gauss = state['python']
+    random.setstate((version, tuple(internal), gauss))
+    np.random.set_state(tuple(state['numpy']))
+    torch.set_rng_state(state['torch'])
+
+
+@HOOKS.register_module()
+class PlainCheckpointHook(Hook):
+    """Make every checkpoint the Runner writes load with torch's defaults,
+    and every checkpoint it reads run no code.
+
+    Saving (epoch, last and best checkpoints alike): numpy arrays and
+    scalars (mmpose's ``dataset_meta``) and mmengine's ``HistoryBuffer`` s
+    (the message hub) are written as plain data
+    (:func:`hih_mmpose.utils.plain_checkpoint.to_plain`), so that
+    ``torch.load(file)`` with torch >= 2.6's ``weights_only=True`` default,
+    and so mmengine's and mmpose's loaders, mmpose's tools and
+    ``MMPoseInferencer``, open the file with nothing set. With
+    ``save_rng_state`` the states of Python's, numpy's and torch's global
+    random generators are saved too (``meta['hih_rng_state']``).
+
+    Loading (``load_from``, ``resume``): the plain data become the same
+    numpy arrays and buffers again, so ``--resume`` restores the message hub
+    exactly; on resume the generators' states are restored, so that
+    augmentation in the training process (``num_workers=0``) draws what an
+    uninterrupted run would. ``meta['config']``, Python text that mmengine's
+    ``Runner.resume`` would execute (``Config.fromstring``; mmengine itself
+    never writes that key), is dropped with a warning.
+
+    Args:
+        save_rng_state (bool): Save and, on resume, restore the random
+            generators' states. Defaults to ``True``.
+    """
+
+    # after other hooks (e.g. EMAHook) have written the checkpoint
+    priority = 'LOWEST'
+
+    def __init__(self, save_rng_state: bool = True) -> None:
+        self.save_rng_state = save_rng_state
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        if self.save_rng_state:
+            checkpoint.setdefault('meta', {})[RNG_STATE_KEY] = _rng_state()
+        plain = to_plain(checkpoint)
+        checkpoint.clear()
+        checkpoint.update(plain)
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        meta = checkpoint.get('meta')
+        if not isinstance(meta, dict):
+            return
+        if 'config' in meta:
+            meta.pop('config')
+            print_log(
+                "the checkpoint's meta['config'] (Python text that "
+                "mmengine's resume would execute) was dropped unread",
+                logger='current', level=logging.WARNING)
+        from_plain(checkpoint)
+        rng_state = meta.pop(RNG_STATE_KEY, None)
+        if rng_state is not None and getattr(runner, '_resume', False):
+            try:
+                _set_rng_state(rng_state)
+            except (KeyError, TypeError, ValueError) as error:
+                print_log(
+                    'the random generators were not restored from the '
+                    f'checkpoint (malformed state: {error})',
+                    logger='current', level=logging.WARNING)
