@@ -108,6 +108,12 @@ train_pipeline = [
     dict(type='GenerateTarget', encoder=codec),
     dict(type='PackPoseInputs')
 ]
+# mmpose's default meta keys and the crop rotation
+test_meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'crowd_index',
+                  'ori_shape', 'img_shape', 'input_size', 'input_center',
+                  'input_scale', 'flip', 'flip_direction', 'flip_indices',
+                  'raw_ann_info', 'dataset_name', 'bbox_rotation',
+                  'orientation_check')
 # BBoxRotationFromDetector: faces found by the detectors of
 # configs/detectors/ (MMPoseInferencer, inference_topdown) are cropped
 # upright from the detector's eye line; boxes it did not find (the test
@@ -118,12 +124,7 @@ val_pipeline = [
     dict(type='BBoxRotationFromDetector', min_roll=15.,
          orientation_check=True),
     dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='PackPoseInputs',
-         meta_keys=('id', 'img_id', 'img_path', 'category_id',
-                    'crowd_index', 'ori_shape', 'img_shape', 'input_size',
-                    'input_center', 'input_scale', 'flip', 'flip_direction',
-                    'flip_indices', 'raw_ann_info', 'dataset_name',
-                    'bbox_rotation', 'orientation_check'))
+    dict(type='PackPoseInputs', meta_keys=test_meta_keys)
 ]
 
 train_dataloader = dict(

@@ -100,7 +100,6 @@ EXPECTED = {
     'hih_wflw_published.py': ('WFLWDataset', 98, 4),
     'hih-t_hg1_1xb16-60e_wflw-256x256.py': ('WFLWDataset', 98, 1),
     'hih-s_hg2_1xb16-60e_wflw-256x256.py': ('WFLWDataset', 98, 2),
-    'hih-b_hg4_1xb16-60e_wflw-256x256.py': ('WFLWDataset', 98, 4),
     'hih_cofw.py': ('COFWDataset', 29, 4),
     'hih_300w.py': ('Face300WDataset', 68, 4),
     'hih_synthetic.py': ('WFLWDataset', 98, 2),
@@ -117,13 +116,19 @@ VISIBILITY = {'hih_synthetic_wild_visibility.py'}
 # the configs that train from scratch use the cell decimal branch; the
 # published ones keep the published branch, loss and decode
 PUBLISHED_DECIMAL = {'hih_wflw_published.py', 'hih_synthetic_published.py'}
+# mmpose's HRNetV2-W18 configs (tests/test_configs/test_hrnet_configs.py)
+HRNET = {
+    'hih_hrnetv2-w18_8xb64-60e_wflw-256x256.py',
+    'hih_hrnetv2-w18_1xb16-24e_synthetic-128x128.py',
+    'td-hm_hrnetv2-w18_dark-1xb16-24e_synthetic-128x128.py',
+}
 
 
 def test_every_config_is_consistent():
     """Each config's dataset, keypoint numbers, stacks and codec agree."""
     config_dir = osp.dirname(CONFIG)
     found = {osp.basename(p) for p in glob.glob(osp.join(config_dir, '*.py'))}
-    assert found == set(EXPECTED)
+    assert found == set(EXPECTED) | HRNET
     for name, (dataset, keypoints, stacks) in EXPECTED.items():
         cfg = Config.fromfile(osp.join(config_dir, name))
         assert cfg.dataset_type == dataset, name

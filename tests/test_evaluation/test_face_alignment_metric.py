@@ -55,6 +55,25 @@ class TestFaceAlignmentMetric(TestCase):
         # one grid step of the jumps
         self.assertAlmostEqual(results['AUC@0.1'], 0.375, delta=2e-3)
 
+    def test_landmark_groups(self):
+        """A group's NME is its own landmarks' error: the contour moved by
+        10 px (0.1 of the eye distance), the inner points exact."""
+        pred, gt = wflw_face(0.)
+        pred = pred.copy()
+        pred[:33] += [6., 8.]
+        metric = METRICS.build(
+            dict(type='FaceAlignmentMetric',
+                 landmark_groups=dict(contour=range(33),
+                                      inner=range(33, 98))))
+        results = self.evaluate(metric, [data_sample(pred, gt)])
+        self.assertAlmostEqual(results['NME/contour'], 0.1, places=9)
+        self.assertAlmostEqual(results['NME/inner'], 0., places=9)
+        self.assertAlmostEqual(results['NME'], 0.1 * 33 / 98, places=9)
+        with self.assertRaisesRegex(ValueError, 'outside 0..97'):
+            self.evaluate(METRICS.build(dict(
+                type='FaceAlignmentMetric',
+                landmark_groups=dict(bad=[98]))), [data_sample(pred, gt)])
+
     def test_functional_exact_values(self):
         nmes = np.array([0.02, 0.05, 0.08, 0.15])
         errors, fractions = ced_curve(nmes)

@@ -74,6 +74,11 @@ class FaceAlignmentMetric(BaseMetric):
             Defaults to ``None``.
         per_landmark (bool): Also report ``NME/landmark_<k>``.
             Defaults to ``False``.
+        landmark_groups (dict, optional): ``{name: landmark indices}``;
+            each group's NME over the whole set (per image over the group's
+            visible landmarks, then the mean) is reported as
+            ``NME/<name>``, e.g. ``contour=range(33)`` on WFLW. Defaults to
+            ``None``.
         ced_dir (str, optional): Folder to write ``ced.json`` and
             ``ced.png`` (one curve per set) into. Defaults to ``None``.
         collect_device (str): ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
@@ -90,6 +95,7 @@ class FaceAlignmentMetric(BaseMetric):
                  auc_step: float = 1e-4,
                  subsets: Optional[Dict[str, str]] = None,
                  per_landmark: bool = False,
+                 landmark_groups: Optional[Dict[str, Sequence[int]]] = None,
                  ced_dir: Optional[str] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
@@ -108,6 +114,15 @@ class FaceAlignmentMetric(BaseMetric):
             for name, ann_file in (subsets or {}).items()
         }
         self.per_landmark = per_landmark
+        self.landmark_groups = {
+            name: np.asarray(list(indices), np.int64)
+            for name, indices in (landmark_groups or {}).items()
+        }
+        clash = set(self.landmark_groups) & set(self.subsets)
+        if clash:
+            raise ValueError(
+                f'{self.__class__.__name__}: {sorted(clash)} name both a '
+                'subset and a landmark group')
         self.ced_dir = ced_dir
 
     def process(self, data_batch: Sequence[dict],
@@ -193,6 +208,14 @@ class FaceAlignmentMetric(BaseMetric):
             metrics[f'FR@{thr:g}{suffix}'] = failure_rate(nmes[selected], thr)
             metrics[f'AUC@{thr:g}{suffix}'] = auc(nmes[selected], thr,
                                                  self.auc_step)
+        for name, indices in self.landmark_groups.items():
+            if indices.size and (indices.min() < 0
+                                 or indices.max() >= errors.shape[1]):
+                raise ValueError(
+                    f'{self.__class__.__name__}: landmark group {name!r} '
+                    f'has indices outside 0..{errors.shape[1] - 1}')
+            group = per_image_nme(errors[:, indices], visible[:, indices])
+            metrics[f'NME/{name}'] = float(np.nanmean(group))
         if self.per_landmark:
             for k, value in enumerate(
                     np.nanmean(np.where(visible, errors, np.nan), axis=0)):
