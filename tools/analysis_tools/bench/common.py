@@ -18,7 +18,7 @@ REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
 HIH_CONFIGS = {
     'T': 'configs/hih-t_hg1_1xb16-60e_wflw-256x256.py',
     'S': 'configs/hih-s_hg2_1xb16-60e_wflw-256x256.py',
-    'B': 'configs/hih-b_hg4_1xb16-60e_wflw-256x256.py',
+    'B': 'configs/hih_wflw.py',
 }
 # Published (paper Table) params / GFLOPs of HIH-T / S / B.
 PUBLISHED = {'T': (10.37, 6.99), 'S': (14.47, 10.38), 'B': (22.68, 17.15)}
