@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 
+import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
@@ -132,23 +133,22 @@ def test_legacy_format_is_refused_too(tiny_hih, tmp_path):
 
 
 def test_our_checkpoints_load_without_the_opt_in(tiny_hih, monkeypatch):
-    """A Runner checkpoint holds numpy arrays and mmengine's HistoryBuffer
-    (which torch's defaults refuse); the allow-list takes them, in our
-    loader and around mmpose's own entry points."""
+    """A checkpoint our training writes is plain data (PlainCheckpointHook):
+    torch's defaults, mmpose's init_model and MMPoseInferencer read it with
+    nothing set, and our loader gives back the numpy arrays mmengine saved."""
     monkeypatch.delenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', raising=False)
     config, checkpoint = tiny_hih
-    names = torch.serialization.get_unsafe_globals_in_checkpoint(checkpoint)
-    assert any('HistoryBuffer' in name for name in names), names
-    with pytest.raises(pickle.UnpicklingError, match='Weights only'):
-        torch.load(checkpoint, map_location='cpu')  # torch's defaults
-    assert unsafe_globals(checkpoint) == []
+    assert torch.serialization.get_unsafe_globals_in_checkpoint(
+        checkpoint) == []
+    plain = torch.load(checkpoint, map_location='cpu')  # torch's defaults
+    assert isinstance(plain['meta']['dataset_meta']['sigmas'], list)
     loaded = load_checkpoint_file(checkpoint)
     assert loaded['meta']['dataset_meta']['num_keypoints'] == 98
+    assert isinstance(loaded['meta']['dataset_meta']['sigmas'], np.ndarray)
     from mmpose.apis import MMPoseInferencer, init_model
-    with checkpoint_loading():
-        model = init_model(config, checkpoint, device='cpu')
-        MMPoseInferencer(pose2d=config, pose2d_weights=checkpoint,
-                         det_model='whole_image', device='cpu')
+    model = init_model(config, checkpoint, device='cpu')
+    MMPoseInferencer(pose2d=config, pose2d_weights=checkpoint,
+                     det_model='whole_image', device='cpu')
     for name, value in model.state_dict().items():
         torch.testing.assert_close(value, loaded['state_dict'][name])
 
@@ -214,7 +214,8 @@ def test_restricted_stand_ins(tmp_path):
 
 def test_import_changes_no_loader():
     """`import hih_mmpose` leaves torch.load, torch's allow-list and
-    mmengine's checkpoint loaders as they were (a fresh interpreter)."""
+    mmengine's checkpoint loaders as they were (a fresh interpreter), but
+    for one added scheme, ``weightless://``, that reads nothing."""
     code = '''
 import torch
 import mmdet.models, mmengine.runner, mmpose.apis, mmpose.models
@@ -226,6 +227,9 @@ from mmpose.utils import register_all_modules
 register_all_modules()
 after = (torch.load, dict(CheckpointLoader._schemes),
          list(torch.serialization.get_safe_globals()))
+added = set(after[1]) - set(before[1])
+assert added == {'weightless://'}, added
+after[1].pop('weightless://')
 assert before == after, 'a loader or the allow-list changed'
 from hih_mmpose.utils import SAFE_GLOBALS
 assert not any(g in after[2] for g in SAFE_GLOBALS)
