@@ -32,6 +32,10 @@ model = dict(
         out_channels=98,
         num_stages=1,
         heatmaps_from_backbone=False,
+        # the integer branch of mmpose's HeatmapHead in the inherited
+        # config: a 1x1 conv-BN-ReLU of 270 channels, then the 1x1 conv
+        conv_out_channels=(270, ),
+        conv_kernel_sizes=(1, ),
         decimal_branch=dict(
             type='CellDecimalBranch',
             channels=32,

@@ -13,8 +13,9 @@ from mmpose.registry import KEYPOINT_CODECS, MODELS
 from mmpose.utils.tensor_utils import to_numpy
 from mmpose.utils.typing import (ConfigType, Features, OptConfigType,
                                  OptSampleList, Predictions)
-from ...codecs.hih_utils import (argmax_2d_torch, decimal_bin_accuracy,
-                                 decimal_targets_torch)
+from ...codecs.hih_decoding import argmax_2d_torch
+from ...codecs.hih_targets import decimal_targets_torch
+from ...evaluation.functional.decimal_accuracy import decimal_bin_accuracy
 from ..utils.hih_blocks import HIHDownBlock
 
 
@@ -38,8 +39,10 @@ class HIHHead(BaseHead):
     - ``heatmaps_from_backbone=False`` (any feature backbone, e.g. mmpose's
       ``HourglassNet`` or ``HRNet`` + ``FeatureMapProcessor``): ``feats`` is
       a sequence of S feature maps (or one, used for every stage); the head
-      predicts each stage's integer heatmap with its own 1x1 conv and feeds
-      the last feature map to the decimal branch.
+      predicts each stage's integer heatmap with its own layers (the
+      conv-BN-ReLU layers of ``conv_out_channels``, as in mmpose's
+      ``HeatmapHead``, then a 1x1 conv) and feeds the last feature map to
+      the decimal branch.
 
     Every stage's integer heatmap is supervised; prediction uses the last.
 
@@ -67,6 +70,13 @@ class HIHHead(BaseHead):
         num_stages (int): Number of supervised integer heatmaps S.
             Defaults to ``4``.
         heatmaps_from_backbone (bool): See above. Defaults to ``True``.
+        conv_out_channels (Sequence[int]): With
+            ``heatmaps_from_backbone=False``, the output channels of the
+            conv-BN-ReLU layers before each stage's final 1x1 conv, as
+            mmpose's ``HeatmapHead`` takes them (its HRNetV2 WFLW configs:
+            ``(270,)``). Defaults to ``()``, the final conv alone.
+        conv_kernel_sizes (Sequence[int]): Their kernel sizes (odd), one
+            per layer. Defaults to ``()``.
         decimal_channels (int): Width of the published decimal branch.
             Defaults to ``384``.
         decimal_branch (dict, optional): Config of another decimal branch
@@ -100,6 +110,8 @@ class HIHHead(BaseHead):
                  out_channels: int,
                  num_stages: int = 4,
                  heatmaps_from_backbone: bool = True,
+                 conv_out_channels: Sequence[int] = (),
+                 conv_kernel_sizes: Sequence[int] = (),
                  decimal_channels: int = 384,
                  decimal_branch: OptConfigType = None,
                  decimal_train_cells: str = 'predicted',
@@ -138,10 +150,17 @@ class HIHHead(BaseHead):
         decimal_size = self.decoder.decimal_size
 
         if heatmaps_from_backbone:
+            if conv_out_channels:
+                raise ValueError(
+                    f'{self.__class__.__name__}: conv_out_channels needs '
+                    'heatmaps_from_backbone=False (the backbone predicts the '
+                    'integer heatmaps otherwise)')
             self.heatmap_layers = None
         else:
             self.heatmap_layers = nn.ModuleList(
-                nn.Conv2d(in_channels, out_channels, 1)
+                self._make_integer_layers(in_channels, out_channels,
+                                          conv_out_channels,
+                                          conv_kernel_sizes)
                 for _ in range(num_stages))
         if decimal_train_cells not in ('predicted', 'gt'):
             raise ValueError(
@@ -162,6 +181,32 @@ class HIHHead(BaseHead):
                     in_channels=in_channels,
                     num_keypoints=out_channels,
                     decimal_size=decimal_size))
+
+    def _make_integer_layers(self, in_channels: int, out_channels: int,
+                             conv_out_channels: Sequence[int],
+                             conv_kernel_sizes: Sequence[int]) -> nn.Module:
+        """Build one stage's integer heatmap layers: (B, C, H, W) ->
+        (B, K, H, W); the 1x1 conv alone (state-dict keys as before) when
+        there are no conv layers."""
+        if len(conv_out_channels) != len(conv_kernel_sizes) or any(
+                k % 2 == 0 or k < 1 for k in conv_kernel_sizes):
+            raise ValueError(
+                f'{self.__class__.__name__}: conv_out_channels '
+                f'{tuple(conv_out_channels)} needs one odd kernel size each, '
+                f'got conv_kernel_sizes {tuple(conv_kernel_sizes)}')
+        layers = []
+        for channels, kernel_size in zip(conv_out_channels,
+                                         conv_kernel_sizes):
+            # as mmpose's HeatmapHead builds them (the conv keeps its bias)
+            layers += [
+                nn.Conv2d(in_channels, channels, kernel_size,
+                          padding=(kernel_size - 1) // 2),
+                nn.BatchNorm2d(channels),
+                nn.ReLU(inplace=True)
+            ]
+            in_channels = channels
+        final = nn.Conv2d(in_channels, out_channels, 1)
+        return nn.Sequential(*layers, final) if layers else final
 
     def _make_decimal_layers(self, in_channels: int, out_channels: int,
                              channels: int, heatmap_size: Tuple[int, int],

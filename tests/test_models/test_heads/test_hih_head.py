@@ -145,6 +145,44 @@ class TestHIHHead(TestCase):
         self.assertEqual(heatmaps.shape, (2, K, 64, 64))
         self.assertEqual(decimal.shape, (2, K, 8, 8))
 
+    def test_integer_layers_as_mmpose_heatmap_head(self):
+        """conv_out_channels builds mmpose's HeatmapHead integer branch:
+        with its weights copied over, the same heatmaps."""
+        torch.manual_seed(0)
+        ours = self.build_head(heatmaps_from_backbone=False, num_stages=1,
+                               conv_out_channels=(12, ),
+                               conv_kernel_sizes=(3, ))
+        theirs = MODELS.build(
+            dict(type='HeatmapHead', in_channels=16, out_channels=K,
+                 deconv_out_channels=None, conv_out_channels=(12, ),
+                 conv_kernel_sizes=(3, )))
+        for module in theirs.modules():  # non-trivial BN statistics
+            if isinstance(module, nn.BatchNorm2d):
+                module.running_mean.uniform_(-1, 1)
+                module.running_var.uniform_(0.5, 2)
+        stage = ours.heatmap_layers[0]
+        stage[:-1].load_state_dict(theirs.conv_layers.state_dict())
+        stage[-1].load_state_dict(theirs.final_layer.state_dict())
+        ours.eval()
+        theirs.eval()
+        feat = torch.randn(2, 16, 64, 64)
+        heatmaps, _ = ours((feat, ))
+        torch.testing.assert_close(heatmaps, theirs((feat, )), rtol=0,
+                                   atol=1e-6)
+        self.assertEqual(
+            sum(p.numel() for p in stage.parameters()),
+            sum(p.numel() for name, p in theirs.named_parameters()))
+        # no conv layers: the 1x1 conv alone, state-dict keys as before
+        plain = self.build_head(heatmaps_from_backbone=False, num_stages=1)
+        self.assertIn('heatmap_layers.0.weight', plain.state_dict())
+        with self.assertRaisesRegex(ValueError, 'one odd kernel size'):
+            self.build_head(heatmaps_from_backbone=False,
+                            conv_out_channels=(12, ),
+                            conv_kernel_sizes=(2, ))
+        with self.assertRaisesRegex(ValueError, 'heatmaps_from_backbone'):
+            self.build_head(conv_out_channels=(12, ),
+                            conv_kernel_sizes=(1, ))
+
     def test_decimal_sizes(self):
         for size, blocks in ((4, 3), (8, 2), (16, 1)):
             head = self.build_head(decoder=dict(CODEC, decimal_size=size))
