@@ -17,22 +17,13 @@ param_scheduler = [
 ]
 default_hooks = dict(checkpoint=dict(interval=6))
 
+# the base's training pipeline, with rotation std 45 degrees (clipped at
+# 90) and scale 0.75-1.25: the wild faces roll over the full circle and
+# come in every size
 train_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='RandomFlip', direction='horizontal'),
-    # rotation std 45 degrees (clipped at 90), scale 0.75-1.25: the wild
-    # faces roll over the full circle and come in every size
-    dict(
-        type='RandomBBoxTransform',
-        shift_factor=0.08,
-        shift_prob=0.5,
-        rotate_factor=45,
-        rotate_prob=0.7,
-        scale_factor=(0.75, 1.25)),
-    dict(type='TopdownAffine', input_size={{_base_.codec.input_size}}),
-    dict(type='GenerateTarget', encoder={{_base_.codec}}),
-    dict(type='PackPoseInputs')
+    dict(step, rotate_factor=45, rotate_prob=0.7, scale_factor=(0.75, 1.25))
+    if step['type'] == 'RandomBBoxTransform' else step
+    for step in _base_.train_pipeline
 ]
 train_dataloader = dict(
     dataset=dict(data_root=data_root, pipeline=train_pipeline))

@@ -14,23 +14,11 @@ model = dict(
         loss=dict(type='BCELoss', use_target_weight=True,
                   use_sigmoid=False)))
 
-train_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(
-        type='RandomBBoxTransform',
-        shift_factor=0.08,
-        shift_prob=0.5,
-        rotate_factor=45,
-        rotate_prob=0.7,
-        scale_factor=(0.75, 1.25)),
-    dict(type='TopdownAffine', input_size={{_base_.codec.input_size}}),
-    # after the flip: the labels follow the flipped keypoints
-    dict(type='GetKeypointOcclusion', labelled=True),
-    dict(type='GenerateTarget', encoder={{_base_.codec}}),
-    dict(type='PackPoseInputs')
-]
+# the base's training pipeline with the occlusion labels, read after the
+# flip (they follow the flipped keypoints)
+train_pipeline = _base_.train_pipeline[:-2] + [
+    dict(type='GetKeypointOcclusion', labelled=True)
+] + _base_.train_pipeline[-2:]
 # WFLWDataset keeping each face's raw annotation (its visibility flags)
 train_dataloader = dict(
     dataset=dict(type='WFLWOcclusionDataset', pipeline=train_pipeline))

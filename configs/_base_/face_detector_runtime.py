@@ -2,7 +2,9 @@
 # model: the scope, the test pipeline, the class names and the visualizer.
 # Shared by the weightless detectors of configs/detectors/.
 default_scope = 'mmdet'
-custom_imports = dict(imports=['hih_mmpose'], allow_failed_imports=False)
+# (the face detectors and the weightless:// scheme, with mmdet)
+custom_imports = dict(
+    imports=['hih_mmpose.models.detectors'], allow_failed_imports=False)
 
 # mmdet's init_detector (and so mmpose's demo/topdown_demo_with_mmdet.py)
 # reads model.backbone; these detectors have none
