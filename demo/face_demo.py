@@ -334,16 +334,23 @@ def main() -> None:
     if make_filter is not None and args.no_tracking:
         raise ValueError('--smooth / --one-euro smooth tracked faces: '
                          'drop --no-tracking')
-    landmarker = FaceLandmarker(args.config, args.checkpoint, args.detector,
-                                args.detector_weights, args.device,
-                                args.bbox_thr, precision=args.precision,
-                                backend=args.backend,
-                                threads=args.threads,
-                                int8_onnx=args.int8_onnx,
-                                calib_images=args.calib_images,
-                                trust_checkpoint=args.trust_checkpoint,
-                                max_pixels=args.max_pixels,
-                                upright=not args.no_upright)
+    landmarker = FaceLandmarker(
+        args.config,
+        args.checkpoint,
+        detector=dict(
+            model=args.detector,
+            weights=args.detector_weights,
+            bbox_thr=args.bbox_thr,
+            upright=not args.no_upright),
+        runtime=dict(
+            precision=args.precision,
+            backend=args.backend,
+            threads=args.threads,
+            int8_onnx=args.int8_onnx,
+            calib_images=args.calib_images),
+        device=args.device,
+        max_pixels=args.max_pixels,
+        trust_checkpoint=args.trust_checkpoint)
     stream, count, capture = frames(args.input, args.max_pixels)
     fps = (capture.get(cv2.CAP_PROP_FPS) if capture is not None else 0) or 25
     run = landmarker

@@ -10,7 +10,8 @@ from mmengine.runner import Runner
 from mmengine.utils import ProgressBar
 from torch import Tensor, nn
 
-from ...codecs.hih_utils import argmax_2d_torch, decimal_bin_accuracy
+from ..codecs.hih_decoding import argmax_2d_torch
+from ..evaluation.functional import decimal_bin_accuracy
 from .decoder_ablation import keypoints_in_crop
 
 

@@ -14,14 +14,16 @@ import torch
 from mmengine.utils import ProgressBar
 from torch import nn
 
-from ...models.heads import landmark_maps
-from ...codecs.hih_utils import argmax_2d, decimal_bins_in_cells, decode_hih
-from ...utils.crop_transforms import crop_to_image, image_to_crop
-from ..functional import landmark_errors, per_image_nme
-from ..functional.heatmap_decoders import (decode_cell_centres, decode_dark,
-                                           decode_decimal_oracle,
-                                           decode_quarter_offset,
-                                           integer_cell_accuracy)
+from ..codecs.hih_decoding import argmax_2d, decode_hih
+from ..codecs.hih_targets import decimal_bins_in_cells
+from ..evaluation.functional import landmark_errors, per_image_nme
+from ..evaluation.functional.heatmap_decoders import (decode_cell_centres,
+                                                      decode_dark,
+                                                      decode_decimal_oracle,
+                                                      decode_quarter_offset,
+                                                      integer_cell_accuracy)
+from ..models.heads import landmark_maps
+from ..utils.crop_transforms import crop_to_image, image_to_crop
 
 
 def keypoints_in_crop(sample) -> np.ndarray:

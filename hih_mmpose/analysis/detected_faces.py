@@ -7,7 +7,7 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 from torch import nn
 
-from ..functional import landmark_errors, per_image_nme
+from ..evaluation.functional import landmark_errors, per_image_nme
 
 
 def match_face(faces: List[dict], gt: np.ndarray) -> Optional[int]:

@@ -33,7 +33,7 @@ def load_hih_checkpoint(cfg, checkpoint: str, device: str = 'cpu',
     from mmpose.apis import init_model
     from mmpose.registry import METRICS
 
-    from ...utils import load_checkpoint_strictly
+    from ..utils import load_checkpoint_strictly
     if not osp.isfile(checkpoint):
         raise FileNotFoundError(f'checkpoint {checkpoint} not found')
     model = init_model(cfg, None, device='cpu')

@@ -8,7 +8,7 @@ from typing import Dict, Tuple
 import numpy as np
 from torch import nn
 
-from ...codecs.hih_utils import decimal_bins_in_cells, split_coordinates
+from ..codecs.hih_targets import decimal_bins_in_cells, split_coordinates
 from .decoder_ablation import crop_nme
 
 
@@ -48,8 +48,8 @@ def precision_report(crop_keypoints: Dict[str, np.ndarray],
     Args:
         crop_keypoints (dict): Precision name -> keypoints (N, K, 2) in crop
             pixels (a :class:`CropPredictor`'s output).
-        truth (dict): Ground truth as
-            :func:`~hih_mmpose.apis.decoder_ablation.sample_truth` gives it.
+        truth (dict): Ground truth as :func:`~hih_mmpose.analysis.
+            decoder_ablation.sample_truth` gives it.
         metric (FaceAlignmentMetric): Gives the normalising distance.
         stride (float): Input pixels per heatmap cell.
         decimal_size (tuple): Decimal map size (w, h).

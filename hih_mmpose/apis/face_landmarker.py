@@ -7,15 +7,16 @@ import numpy as np
 from mmengine.config import Config
 from mmengine.logging import print_log
 
-from ..deployment import (BACKENDS, PRECISIONS, BackendChoice,
-                          CropPredictor, choose_backend,
-                          optimize_for_inference)
-from ..utils import (check_checkpoint_safe, check_number, checkpoint_loading,
-                     load_checkpoint_strictly)
+from ..deployment import (CropPredictor, optimize_for_inference,
+                          resolve_runtime)
+from ..models.detectors import build_face_detector
+from ..utils import check_number, load_checkpoint_strictly
 from ..utils.cpu_info import describe_cpu
 from ..utils.cpu_load import LoadAdaptiveThreads, torch_threads
 from ..utils.image_io import ImageType, load_image
-from .landmark_predictors import CropPredictorPath, TopdownPredictor
+from ..utils.orientation_check import turned_rotation
+from .landmark_predictors import (CropPredictorPath, Predicted,
+                                  TopdownPredictor)
 
 
 def valid_boxes(boxes: np.ndarray) -> np.ndarray:
@@ -45,13 +46,97 @@ def check_angles(angles: Optional[np.ndarray], count: int) -> np.ndarray:
     return angles
 
 
+#: ``FaceLandmarker(detector=dict(...))``: what picks the faces
+DETECTOR_DEFAULTS = dict(
+    model='blazeface',
+    weights=None,
+    bbox_thr=0.3,
+    upright=True,
+    min_roll=15.,
+    orientation_check=True)
+#: ``FaceLandmarker(runtime=dict(...))``: what runs the landmark network
+RUNTIME_DEFAULTS = dict(
+    backend='auto',
+    precision='fp32',
+    flip_test=None,
+    fast=True,
+    threads='auto',
+    batch_size=32,
+    int8_onnx=None,
+    calib_images=64)
+#: keyword arguments of releases before the grouped options -> their group
+#: and key (they still work, with a ``DeprecationWarning``)
+DEPRECATED_KEYWORDS = dict(
+    detector_weights=('detector', 'weights'),
+    bbox_thr=('detector', 'bbox_thr'),
+    upright=('detector', 'upright'),
+    min_roll=('detector', 'min_roll'),
+    orientation_check=('detector', 'orientation_check'),
+    **{
+        key: ('runtime', key)
+        for key in ('backend', 'precision', 'flip_test', 'fast', 'threads',
+                    'int8_onnx', 'calib_images')
+    })
+
+
+def grouped_options(detector: Union[str, dict, object],
+                    runtime: Optional[dict],
+                    deprecated: dict) -> Tuple[dict, dict]:
+    """The complete ``detector`` and ``runtime`` dicts of a
+    :class:`FaceLandmarker` from what its caller gave: unknown keys are an
+    error, keywords of earlier releases are moved into their group with a
+    ``DeprecationWarning``."""
+    if isinstance(detector, dict):
+        detector_cfg = dict(detector)
+    else:
+        detector_cfg = dict(model=detector)
+    if runtime is not None and not isinstance(runtime, dict):
+        raise TypeError(
+            'runtime must be a dict of runtime options (backend, precision, '
+            f'flip_test, ...), got {type(runtime).__name__} {runtime!r}; '
+            'the detector weights go in detector=dict(weights=...)')
+    runtime_cfg = dict(runtime or {})
+    unknown = set(deprecated) - set(DEPRECATED_KEYWORDS)
+    if unknown:
+        raise TypeError('FaceLandmarker got unexpected keyword argument(s) '
+                        f'{sorted(unknown)}')
+    groups = dict(detector=detector_cfg, runtime=runtime_cfg)
+    for key, value in deprecated.items():
+        group, name = DEPRECATED_KEYWORDS[key]
+        warnings.warn(
+            f'FaceLandmarker({key}=...) is deprecated and will be removed '
+            f'in a later release; use {group}=dict({name}=...)',
+            DeprecationWarning, stacklevel=3)
+        if name in groups[group]:
+            raise TypeError(f'{name} given twice: as {key}=... and in '
+                            f'{group}=dict(...)')
+        groups[group][name] = value
+    for cfg, defaults, group in ((detector_cfg, DETECTOR_DEFAULTS,
+                                  'detector'),
+                                 (runtime_cfg, RUNTIME_DEFAULTS, 'runtime')):
+        unknown = set(cfg) - set(defaults)
+        if unknown:
+            raise ValueError(f'unknown {group} option(s) {sorted(unknown)}; '
+                             f'{group}=dict(...) takes {sorted(defaults)}')
+        for key, value in defaults.items():
+            cfg.setdefault(key, value)
+    return detector_cfg, runtime_cfg
+
+
 class FaceLandmarker:
     """Image in, faces out: face detection + HIH landmarks in one call.
 
     Example (not run: needs a trained checkpoint)::
 
-        landmarker = FaceLandmarker('configs/hih_wflw.py', 'hih_wflw.pth')
+        landmarker = FaceLandmarker(
+            'configs/hih_wflw.py', 'work_dirs/hih_wflw/best_NME_epoch_60.pth',
+            runtime=dict(precision='auto'))
         faces = landmarker('face.jpg')  # [dict(bbox, keypoints, ...)]
+
+    One object can serve several threads at once (a web server's pool):
+    results equal those of the same calls made one at a time. The
+    detectors serialise their native library's calls (MediaPipe, OpenCV,
+    mmdet's inferencer keep state); the landmark network runs concurrently.
 
     Args:
         config (str | Config): HIH pose config (e.g.
@@ -61,102 +146,105 @@ class FaceLandmarker:
             (keypoint count, stacks, widths) or holding other objects
             raises :class:`CheckpointError`.
             Required unless ``random_weights=True``.
-        detector (str): ``'blazeface'`` (MediaPipe's BlazeFace, shipped
-            with mediapipe, no weights file), ``'haar'`` (OpenCV's cascade,
-            the zero-dependency fallback), ``'whole_image'`` (the image is
-            one face crop) or an mmdet detector config file. Defaults to
-            ``'blazeface'``.
-        detector_weights (str, optional): Weights of an mmdet detector
-            (required with a trained mmdet config; not with the configs of
-            ``configs/detectors/blazeface.py`` / ``haar_face.py``).
+        detector (str | dict | object): The face detector: a name or
+            config file (``model`` below), an object with
+            ``detect_oriented(image)`` or ``detect(image)``
+            (:func:`~hih_mmpose.models.detectors.build_face_detector`), or
+            a dict of
+
+            - ``model``: ``'blazeface'`` (MediaPipe's BlazeFace, shipped
+              with mediapipe, no weights file), ``'haar'`` (OpenCV's
+              cascade, the zero-dependency fallback), ``'whole_image'``
+              (the image is one face crop), an mmdet detector config file
+              or an object as above. Default ``'blazeface'``.
+            - ``weights``: weights of a trained mmdet detector config.
+            - ``bbox_thr``: minimum detection score. Default ``0.3``.
+            - ``upright``: turn each crop so that the face is upright, from
+              the eye keypoints of detectors that give them (BlazeFace,
+              which also searches turned copies of an image where it finds
+              nothing). Default ``True``.
+            - ``min_roll``: with ``upright``, faces rolled less than this
+              (degrees) are cropped as the detector boxes them, so that
+              upright faces give exactly what they gave without ``upright``.
+              Default ``15``.
+            - ``orientation_check``: with ``upright``, let the landmark
+              model choose the crop rotation of each detected face rolled
+              by ``min_roll`` or more among the detector's angle and its
+              quarter turns (:meth:`check_orientation`). Default ``True``.
+
+            Defaults to ``'blazeface'``.
+        runtime (dict, optional): How the landmark network runs:
+
+            - ``backend``: ``'torch'``, ``'onnxruntime'``, ``'openvino'`` or
+              ``'auto'``: PyTorch for ``precision='fp32'`` (the reference
+              path; mmpose's top-down path with flip test or on a GPU),
+              else the fastest installed backend that runs the precision
+              (OpenVINO, then ONNX Runtime, then PyTorch). Default
+              ``'auto'``.
+            - ``precision``: ``'fp32'``, ``'bf16'``, ``'int8'`` (quantised,
+              calibrated) or ``'auto'``: int8 on CPUs with int8 dot
+              products (AVX-512 VNNI, AVX-VNNI, AMX) where an int8 model can
+              be had, else bf16 on CPUs with native bfloat16, else fp32
+              (docs/speed.md, docs/deployment.md). Default ``'fp32'``.
+            - ``flip_test``: average with the mirrored face (PyTorch fp32
+              only); ``None``: as the config says on PyTorch fp32, off
+              otherwise. Default ``None``.
+            - ``fast``: fold BatchNorm into the convolutions and run
+              channels-last (:func:`optimize_for_inference`; same
+              keypoints; the crop path of bf16 / int8 / no flip test always
+              does). Default ``True``.
+            - ``threads``: CPU threads of the landmark network, a number or
+              ``'auto'``: each call runs on the cores that other processes
+              left idle since the previous call
+              (:class:`~hih_mmpose.utils.cpu_load.LoadAdaptiveThreads`,
+              docs/speed.md, "Latency under load"). Default ``'auto'``.
+            - ``batch_size``: faces run through the network at a time (the
+              crops of one batch are made, run and dropped before the next),
+              so that memory stays flat however many faces a call has.
+              Default ``32``.
+            - ``int8_onnx``: for int8, a quantised model from
+              ``tools/deployment/export_onnx.py --int8`` (``.onnx``, or its
+              OpenVINO ``.xml``); without it the model is quantised on
+              construction, calibrated on ``calib_images`` faces of the
+              config's training set. Default ``None``.
+            - ``calib_images``: see ``int8_onnx``. Default ``64``.
+
+            The choice of backend and precision and its reason are logged
+            and kept in ``backend_choice``. Defaults to ``None``: all
+            defaults.
         device (str): ``'cpu'`` or ``'cuda:0'`` ... Defaults to ``'cpu'``.
-        bbox_thr (float): Minimum detection score. Defaults to ``0.3``.
-        fast (bool): Fold BatchNorm into the convolutions and run
-            channels-last (:func:`optimize_for_inference`; same keypoints,
-            ~1.3x faster on CPU; the crop path of bf16 / int8 / no flip
-            test always runs it). Defaults to ``True``.
-        random_weights (bool): Run without a checkpoint, on untrained
-            weights (speed tests); their landmarks are meaningless.
-            Defaults to ``False``.
-        precision (str): ``'fp32'``, ``'bf16'``, ``'int8'`` (quantised,
-            calibrated) or ``'auto'``: int8 on CPUs with int8 dot products
-            (AVX-512 VNNI, AVX-VNNI, AMX) where an int8 model can be had,
-            else bf16 on CPUs with native bfloat16, else fp32 (measured
-            speed and accuracy: docs/speed.md, docs/deployment.md).
-            Defaults to ``'fp32'``.
-        backend (str): ``'torch'``, ``'onnxruntime'``, ``'openvino'`` or
-            ``'auto'``: PyTorch for ``precision='fp32'`` (the reference
-            path; mmpose's top-down path with flip test or on a GPU), else
-            the fastest installed backend that runs the precision
-            (OpenVINO, then ONNX Runtime, then PyTorch). The choice and its
-            reason are logged and kept in ``backend_choice``. Defaults to
-            ``'auto'``.
-        flip_test (bool, optional): Average with the mirrored face (two
-            forward passes; PyTorch fp32 only). ``None``: as the config
-            says with ``precision='fp32'`` on PyTorch or ``'auto'``
-            backend, off otherwise. Defaults to ``None``.
-        int8_onnx (str, optional): For int8, a quantised model from
-            ``tools/deployment/export_onnx.py --int8`` (``.onnx``, or its
-            OpenVINO ``.xml`` for OpenVINO); without it the model is
-            quantised on construction, calibrated on ``calib_images`` faces
-            of the config's training set.
-        calib_images (int): See ``int8_onnx``. Defaults to ``64``.
-        trust_checkpoint (bool): Load ``checkpoint`` with full unpickling,
-            which can run code: only for a file you trust that the safe
-            loader refuses (see
-            :func:`~hih_mmpose.utils.load_checkpoint_file`).
-            Defaults to ``False``.
         max_pixels (int, optional): Refuse images with more pixels
             (:func:`~hih_mmpose.utils.load_image`). Defaults to ``None``,
             ``hih_mmpose.utils.image_io.MAX_IMAGE_PIXELS`` (100 M).
-        upright (bool): Turn each crop so that the face is upright, from
-            the eye keypoints of detectors that give them (BlazeFace,
-            which also searches turned copies of an image where it finds
-            nothing); other detectors give no rotation. Defaults to
-            ``True``.
-        min_roll (float): With ``upright``, faces rolled less than this
-            (degrees) are cropped as the detector boxes them, so that
-            upright faces give exactly what they gave without ``upright``
-            (the models train with roll augmentation). Defaults to ``15``.
-        threads (int | str): CPU threads of the landmark network: a number,
-            or ``'auto'``: PyTorch runs each call on the cores that other
-            processes left idle since the previous call
-            (:class:`~hih_mmpose.utils.cpu_load.LoadAdaptiveThreads`), so
-            that a busy neighbour slows it in proportion instead of
-            stalling its OpenMP threads (docs/speed.md, "Latency under
-            load"); ONNX Runtime / OpenVINO use PyTorch's thread count and
-            do not spin between calls. Defaults to ``'auto'``.
-        orientation_check (bool): With ``upright``, let the landmark model
-            choose the crop rotation of each detected face rolled by
-            ``min_roll`` or more among the detector's angle and its quarter
-            turns (:meth:`check_orientation`; four landmark passes for such
-            a face, one for an upright face). Defaults to ``True``.
+        random_weights (bool): Run without a checkpoint, on untrained
+            weights (speed tests); their landmarks are meaningless.
+            Defaults to ``False``.
+        trust_checkpoint (bool): Load ``checkpoint`` (and a detector's
+            weights) with full unpickling, which can run code: only for a
+            file you trust that the safe loader refuses (see
+            :func:`~hih_mmpose.utils.load_checkpoint_file`).
+            Defaults to ``False``.
 
-    Detector boxes that are not finite, have no area or a score outside
-    [0, 1] are dropped with a warning.
+    The keyword arguments of earlier releases (``detector_weights``,
+    ``bbox_thr``, ``precision``, ``backend``, ...; see
+    :data:`DEPRECATED_KEYWORDS`) still work and warn. Detector boxes that
+    are not finite, have no area or a score outside [0, 1] are dropped with
+    a warning.
     """
 
     def __init__(self,
                  config: Union[str, Config],
                  checkpoint: Optional[str] = None,
-                 detector: str = 'blazeface',
-                 detector_weights: Optional[str] = None,
+                 detector: Union[str, dict, object] = 'blazeface',
+                 runtime: Optional[dict] = None,
                  device: str = 'cpu',
-                 bbox_thr: float = 0.3,
-                 fast: bool = True,
-                 random_weights: bool = False,
-                 precision: str = 'fp32',
-                 backend: str = 'auto',
-                 flip_test: Optional[bool] = None,
-                 int8_onnx: Optional[str] = None,
-                 calib_images: int = 64,
-                 trust_checkpoint: bool = False,
                  max_pixels: Optional[int] = None,
-                 upright: bool = True,
-                 min_roll: float = 15.,
-                 orientation_check: bool = True,
-                 threads: Union[int, str] = 'auto') -> None:
+                 random_weights: bool = False,
+                 trust_checkpoint: bool = False,
+                 **deprecated) -> None:
         from mmpose.apis import init_model
+        detector_cfg, runtime_cfg = grouped_options(detector, runtime,
+                                                    deprecated)
         if checkpoint is None and not random_weights:
             raise ValueError(
                 'FaceLandmarker needs the trained weights of the config '
@@ -164,20 +252,13 @@ class FaceLandmarker:
                 'landmarks (random_weights=True runs them anyway)')
         if checkpoint is not None and not osp.isfile(checkpoint):
             raise FileNotFoundError(f'checkpoint {checkpoint} not found')
-        if backend not in ('auto', ) + BACKENDS:
-            raise ValueError(f"backend must be 'auto' or one of {BACKENDS}, "
-                             f'got {backend!r}')
-        if precision not in ('auto', ) + PRECISIONS:
-            raise ValueError(f"precision must be 'auto' or one of "
-                             f'{PRECISIONS}, got {precision!r}')
-        if precision not in ('fp32', 'auto') and flip_test:
-            raise ValueError(f'precision={precision!r} runs without flip '
-                             'test; use fp32 for flip_test=True')
-        if precision not in ('fp32', 'auto') and device != 'cpu':
-            raise ValueError(f'precision={precision!r} runs on the CPU '
-                             f'only, got device={device!r}')
-        check_number('bbox_thr', bbox_thr, 0, 1)
-        check_number('calib_images', calib_images, 1, integer=True)
+        check_number('bbox_thr', detector_cfg['bbox_thr'], 0, 1)
+        check_number('min_roll', detector_cfg['min_roll'], 0, 180)
+        check_number('calib_images', runtime_cfg['calib_images'], 1,
+                     integer=True)
+        check_number('batch_size', runtime_cfg['batch_size'], 1,
+                     integer=True)
+        threads = runtime_cfg['threads']
         if threads != 'auto':
             check_number('threads', threads, 1, integer=True)
         self.model = init_model(config, None, device='cpu')
@@ -190,51 +271,39 @@ class FaceLandmarker:
             if 'dataset_meta' in meta:
                 self.model.dataset_meta = meta['dataset_meta']
         self.model.to(device)
-        self.backend_choice = self._choose_backend(
-            backend, precision, device, flip_test, int8_onnx)
+        int8_onnx = runtime_cfg['int8_onnx']
+        train = self.model.cfg.train_dataloader.dataset
+        self.backend_choice = resolve_runtime(
+            runtime_cfg['backend'], runtime_cfg['precision'],
+            runtime_cfg['flip_test'], device,
+            config_flip_test=bool(self.model.test_cfg.get('flip_test')),
+            int8_ready=int8_onnx is not None or osp.isfile(
+                osp.join(train.get('data_root', ''),
+                         train.get('ann_file', ''))))
         self.backend = self.backend_choice.backend
         self.precision = self.backend_choice.precision
         print_log(f'FaceLandmarker: backend {self.backend}, precision '
                   f'{self.precision} ({self.backend_choice.reason}; CPU: '
                   f'{describe_cpu()})', logger='current')
-        if flip_test is not None or self.backend != 'torch':
-            self.model.test_cfg['flip_test'] = bool(
-                flip_test) and self.backend == 'torch'
+        self.model.test_cfg['flip_test'] = self.backend_choice.flip_test
+        self.detector_cfg = detector_cfg
+        self.runtime_cfg = runtime_cfg
         self.max_pixels = max_pixels
         self.threads = threads
+        self.batch_size = int(runtime_cfg['batch_size'])
         self.thread_monitor = LoadAdaptiveThreads() if (
             threads == 'auto' and device == 'cpu') else None
         self.predictor = self._build_predictor(device, int8_onnx,
-                                               calib_images)
-        if fast:
+                                               runtime_cfg['calib_images'])
+        if runtime_cfg['fast']:
             optimize_for_inference(self.model)
-        self.bbox_thr = bbox_thr
-        self.upright = upright
-        check_number('min_roll', min_roll, 0, 180)
-        self.min_roll = min_roll
-        self.orientation_check = orientation_check
-        self.detector_name = detector
-        self.detector = build_face_detector(detector, detector_weights,
-                                            device, trust_checkpoint)
-
-    def _choose_backend(self, backend: str, precision: str, device: str,
-                        flip_test: Optional[bool],
-                        int8_onnx: Optional[str]) -> BackendChoice:
-        """Resolve ``'auto'`` backend / precision (see the class doc)."""
-        torch_fp32 = backend in ('auto', 'torch') and precision == 'fp32'
-        needs_torch = None
-        if device != 'cpu':
-            needs_torch = f'device={device!r}'
-        elif flip_test:
-            needs_torch = 'flip test'
-        elif flip_test is None and torch_fp32 and self.model.test_cfg.get(
-                'flip_test'):
-            needs_torch = "the config's flip test"
-        train = self.model.cfg.train_dataloader.dataset
-        int8_ready = int8_onnx is not None or osp.isfile(
-            osp.join(train.get('data_root', ''), train.get('ann_file', '')))
-        return choose_backend(backend, precision, int8_ready=int8_ready,
-                              needs_torch=needs_torch)
+        self.bbox_thr = detector_cfg['bbox_thr']
+        self.upright = detector_cfg['upright']
+        self.min_roll = detector_cfg['min_roll']
+        self.orientation_check = detector_cfg['orientation_check']
+        self.detector = build_face_detector(detector_cfg['model'],
+                                            detector_cfg['weights'], device,
+                                            trust_checkpoint)
 
     def _build_predictor(self, device: str, int8_onnx: Optional[str],
                          calib_images: int):
@@ -257,18 +326,42 @@ class FaceLandmarker:
                           self.threads,
                           backend=self.backend))
 
-    def _predict(
-        self, image: np.ndarray, bboxes: np.ndarray,
-        angles: Optional[np.ndarray]
-    ) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray]]:
-        """The predictor's call with the CPU threads of ``threads``."""
+    def _predict(self,
+                 image: np.ndarray,
+                 bboxes: np.ndarray,
+                 angles: Optional[np.ndarray],
+                 check: Optional[np.ndarray] = None) -> Predicted:
+        """The predictor's call on batches of ``batch_size`` faces (a
+        checked face counts once; its turned crops run in its batch), with
+        the CPU threads of ``threads``: keypoints (N, K, 2), scores (N, K),
+        visibility (N, K) or ``None``, the chosen quarter turns (N, )."""
+        bboxes = np.asarray(bboxes, np.float32).reshape(-1, 4)
+        if angles is not None:
+            angles = np.asarray(angles, np.float32).reshape(-1)
+        parts = []
+        for start in range(0, len(bboxes), self.batch_size):
+            batch = slice(start, start + self.batch_size)
+            parts.append(
+                self._run_batch(image, bboxes[batch],
+                                None if angles is None else angles[batch],
+                                None if check is None else check[batch]))
+        keypoints, scores, visible, turns = (
+            np.concatenate([part[i] for part in parts]) if
+            parts[0][i] is not None else None for i in range(4))
+        return keypoints, scores, visible, turns
+
+    def _run_batch(self, image: np.ndarray, bboxes: np.ndarray,
+                   angles: Optional[np.ndarray],
+                   check: Optional[np.ndarray]) -> Predicted:
+        """One batch through the predictor with the threads of
+        ``threads``."""
         if self.thread_monitor is not None:
             with self.thread_monitor():
-                return self.predictor(image, bboxes, angles)
+                return self.predictor(image, bboxes, angles, check)
         if isinstance(self.threads, int):
             with torch_threads(self.threads):
-                return self.predictor(image, bboxes, angles)
-        return self.predictor(image, bboxes, angles)
+                return self.predictor(image, bboxes, angles, check)
+        return self.predictor(image, bboxes, angles, check)
 
     def detect(self, image: np.ndarray) -> np.ndarray:
         """Face boxes (N, 5): x1, y1, x2, y2, score (BGR image in)."""
@@ -286,26 +379,9 @@ class FaceLandmarker:
             degrees (0 without ``upright``, below ``min_roll`` or from a
             detector that gives no eye keypoints).
         """
-        from mmdet.apis import DetInferencer
-        height, width = image.shape[:2]
-        if self.detector is None:
-            return (np.array([[0, 0, width, height, 1.]], np.float32),
-                    np.zeros(1, np.float32))
-        if hasattr(self.detector, 'detect_oriented'):
-            # BlazeFace, Haar: detect_oriented(image) -> boxes, scores,
-            # angles
-            bboxes, scores, angles = self.detector.detect_oriented(image)
-        elif not isinstance(self.detector, DetInferencer):
-            # any object with detect(image) -> boxes, scores
-            bboxes, scores = self.detector.detect(image)
-            angles = np.zeros(len(bboxes), np.float32)
-        else:
-            instances = self.detector(
-                image, return_datasamples=True)['predictions'][0]
-            instances = instances.pred_instances.cpu().numpy()
-            keep = instances.labels == 0
-            bboxes, scores = instances.bboxes[keep], instances.scores[keep]
-            angles = np.zeros(len(bboxes), np.float32)
+        bboxes, scores, angles = self.detector.detect_oriented(image)
+        bboxes = np.asarray(bboxes, np.float32).reshape(-1, 4)
+        scores = np.asarray(scores, np.float32).reshape(-1)
         boxes = np.column_stack([bboxes, scores]).astype(np.float32)
         boxes = boxes.reshape(-1, 5)
         angles = np.asarray(angles, np.float32).reshape(-1)
@@ -406,15 +482,12 @@ class FaceLandmarker:
         rotation the landmark model prefers among their angle and its three
         other quarter turns.
 
-        A detector's eye keypoints are unreliable on faces far from upright:
-        BlazeFace finds some upside-down faces as they are and places their
-        eyes as if upright, and, searching turned copies of an image, can
-        find a face in a copy where it lies sideways. A checked face is
-        cropped at the four angles and the landmarks with the highest mean
-        score are kept: a model trained on upright-ish faces scores a crop
-        the right way up higher than one a quarter or half turn off
-        (measured in docs/inference.md, "Faces at any roll"). All crops run
-        as one batch; without a checked face it is the plain single pass.
+        The check of :mod:`~hih_mmpose.utils.orientation_check`, the one
+        ``UprightTopdownPoseEstimator`` runs for ``MMPoseInferencer``: a
+        checked face's crop also runs turned by 1-3 quarter turns (exact
+        ``rot90``, same batch) and the turn with the highest mean keypoint
+        score is kept (measured in docs/inference.md, "Faces at any roll");
+        without a checked face it is the plain single pass.
 
         Args:
             image (np.ndarray): BGR uint8 image (H, W, 3).
@@ -427,22 +500,9 @@ class FaceLandmarker:
             scores (N, K) and visibility (N, K) or ``None`` of the faces
             cropped so.
         """
-        turns = np.where(check, 4, 1)
-        owner = np.repeat(np.arange(len(angles)), turns)
-        offsets = np.concatenate([90. * np.arange(n) for n in turns])
-        candidates = np.where(
-            offsets == 0, angles[owner],
-            (angles[owner] + offsets + 180) % 360 - 180).astype(np.float32)
-        keypoints, scores, visible = self._predict(image, bboxes[owner],
-                                                   candidates)
-        means = scores.mean(-1)
-        first = np.concatenate([[0], np.cumsum(turns)[:-1]])
-        chosen = np.array([
-            start + means[start:start + n].argmax()
-            for start, n in zip(first, turns)
-        ], np.int64)
-        return (candidates[chosen], keypoints[chosen], scores[chosen],
-                None if visible is None else visible[chosen])
+        keypoints, scores, visible, turns = self._predict(
+            image, bboxes, angles, check)
+        return turned_rotation(angles, turns), keypoints, scores, visible
 
     def landmarks(self,
                   image: np.ndarray,
@@ -461,49 +521,3 @@ class FaceLandmarker:
             tuple: keypoints (N, K, 2) and scores (N, K) in image pixels.
         """
         return self._predict(image, bboxes, angles)[:2]
-
-
-def build_face_detector(detector: str,
-                        detector_weights: Optional[str] = None,
-                        device: str = 'cpu',
-                        trust_checkpoint: bool = False):
-    """The face detector a :class:`FaceLandmarker` runs (``None`` for
-    ``'whole_image'``); see its ``detector`` argument."""
-    from mmdet.registry import MODELS as MMDET_MODELS
-
-    from ..models.detectors import (BlazeFaceDetector,
-                                    HaarCascadeFaceDetector,
-                                    ImageFaceDetector)
-    if detector == 'blazeface':
-        return BlazeFaceDetector()
-    if detector == 'haar':
-        return HaarCascadeFaceDetector()
-    if detector in ('whole_image', 'whole-image'):
-        return None
-    if not osp.isfile(detector):
-        raise ValueError("detector must be 'blazeface', 'haar', "
-                         "'whole_image' or an mmdet config file, got "
-                         f'{detector!r}')
-    from mmengine.config import Config
-    model_cfg = Config.fromfile(detector).model
-    detector_class = MMDET_MODELS.get(model_cfg.type)
-    if detector_class is not None and issubclass(detector_class,
-                                                 ImageFaceDetector):
-        return MMDET_MODELS.build(model_cfg)  # runs without weights
-    if detector_weights is None:
-        raise ValueError(
-            f'detector {detector} is an mmdet config: give its '
-            'trained weights (detector_weights=...); an untrained '
-            'detector returns meaningless boxes')
-    if not osp.isfile(detector_weights):
-        raise FileNotFoundError(
-            f'detector weights {detector_weights} not found')
-    from mmdet.apis import DetInferencer
-    # the weights load safely too (refused before reading if they could
-    # run code; mmdet's loader then reads them with the allow-list)
-    if not trust_checkpoint:
-        check_checkpoint_safe(detector_weights)
-    with checkpoint_loading(trust_checkpoint):
-        return DetInferencer(
-            model=detector, weights=detector_weights, device=device,
-            show_progress=False)

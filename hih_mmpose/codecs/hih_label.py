@@ -8,8 +8,8 @@ from torch import Tensor
 
 from mmpose.codecs.base import BaseKeypointCodec
 from mmpose.registry import KEYPOINT_CODECS
-from .hih_utils import (DECIMAL_DECODES, decode_hih, decode_hih_torch,
-                        gaussian_heatmaps, split_coordinates)
+from .hih_decoding import DECIMAL_DECODES, decode_hih, decode_hih_torch
+from .hih_targets import gaussian_heatmaps, split_coordinates
 
 IntPair = Union[int, Tuple[int, int]]
 

@@ -6,7 +6,7 @@ from mmcv.transforms import BaseTransform
 
 from mmpose.registry import TRANSFORMS
 
-from ..models.detectors.face_rotation_record import recorded_rotation
+from ..utils.face_rotation_record import recorded_rotation
 
 
 @TRANSFORMS.register_module()
@@ -17,7 +17,7 @@ class BBoxRotationFromDetector(BaseTransform):
     mmpose's top-down inference (``MMPoseInferencer``, ``inference_topdown``)
     hands the pose pipeline a detection's box only. The face detectors of
     ``configs/detectors/`` record the crop rotation of every face they find
-    (:mod:`~hih_mmpose.models.detectors.face_rotation_record`); this
+    (:mod:`~hih_mmpose.utils.face_rotation_record`); this
     transform looks the sample's box up there (same image, same box) and,
     for a face rolled by ``min_roll`` or more, sets ``bbox_rotation``, which
     ``TopdownAffine`` turns the crop by and

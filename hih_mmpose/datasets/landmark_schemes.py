@@ -23,7 +23,44 @@ WFLW's 98 landmarks (indices as in the WFLW release and mmpose's
 96, 97                left and right pupil
 ====================  =========================================
 """
+from typing import Sequence
+
 import numpy as np
+
+# Landmark groups whose centres define the normalising distance of NME, per
+# dataset and mode: (group a, group b); a group of one index is that
+# landmark.
+NORM_GROUPS = {
+    'wflw': {
+        'inter_ocular': ([60], [72]),
+        'inter_pupil': ([96], [97]),
+    },
+    '300w': {
+        'inter_ocular': ([36], [45]),
+        'inter_pupil': (list(range(36, 42)), list(range(42, 48))),
+    },
+    'cofw': {
+        'inter_ocular': ([8], [9]),
+        'inter_pupil': ([16], [17]),
+    },
+}
+
+
+def group_distance(keypoints: np.ndarray, group_a: Sequence[int],
+                   group_b: Sequence[int]) -> np.ndarray:
+    """Distance between the centres of two landmark groups.
+
+    Args:
+        keypoints (np.ndarray): Keypoints in shape (N, K, 2).
+        group_a (Sequence[int]): Indices of the first group.
+        group_b (Sequence[int]): Indices of the second group.
+
+    Returns:
+        np.ndarray: Distances in shape (N, ).
+    """
+    centre_a = keypoints[:, list(group_a)].mean(axis=1)
+    centre_b = keypoints[:, list(group_b)].mean(axis=1)
+    return np.linalg.norm(centre_a - centre_b, axis=-1)
 
 #: WFLW index of each of the 68 landmarks of the 300W (iBUG) scheme: every
 #: second contour point, the upper eyebrow edges, nose, eye corners and two

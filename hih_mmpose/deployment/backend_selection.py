@@ -16,6 +16,7 @@ from typing import Optional, Sequence, Set, Tuple
 from ..utils.cpu_info import cpu_flags, cpu_has_bf16, cpu_has_int8
 
 BACKENDS = ('torch', 'onnxruntime', 'openvino')
+PRECISIONS = ('fp32', 'bf16', 'int8')
 #: the precisions each backend runs (PyTorch's int8 is not built; ONNX
 #: Runtime's CPU provider has no bf16 convolutions)
 BACKEND_PRECISIONS = {
@@ -27,10 +28,33 @@ BACKEND_PRECISIONS = {
 
 @dataclass
 class BackendChoice:
-    """A resolved backend and precision and why they were picked."""
+    """A resolved backend and precision and why they were picked; with
+    :func:`resolve_runtime`, also whether the flip test runs."""
     backend: str
     precision: str
     reason: str
+    flip_test: bool = False
+
+
+def check_backend_precision(backend: str, precision: str,
+                            auto: bool = True) -> None:
+    """Raise ``ValueError`` for an unknown backend or precision, or a
+    precision the backend does not run (``'auto'`` allowed for either with
+    ``auto``). The one check of these names: :func:`choose_backend`,
+    :func:`resolve_runtime` and ``CropPredictor`` all call it."""
+    extra = ('auto', ) if auto else ()
+    names = "'auto' or one of " if auto else 'one of '
+    if backend not in extra + BACKENDS:
+        raise ValueError(f'backend must be {names}{BACKENDS}, got '
+                         f'{backend!r}')
+    if precision not in extra + PRECISIONS:
+        raise ValueError(f'precision must be {names}{PRECISIONS}, got '
+                         f'{precision!r}')
+    if backend != 'auto' and precision != 'auto' and (
+            precision not in BACKEND_PRECISIONS[backend]):
+        raise ValueError(f'backend {backend!r} runs '
+                         f'{"/".join(BACKEND_PRECISIONS[backend])}, not '
+                         f'{precision}')
 
 
 def installed_backends() -> Tuple[str, ...]:
@@ -68,12 +92,7 @@ def choose_backend(backend: str = 'auto',
         ValueError: An unknown name, a precision the backend does not run,
             or a backend that is not installed.
     """
-    if backend not in ('auto', ) + BACKENDS:
-        raise ValueError(f"backend must be 'auto' or one of {BACKENDS}, "
-                         f'got {backend!r}')
-    if precision not in ('auto', 'fp32', 'bf16', 'int8'):
-        raise ValueError("precision must be 'auto', 'fp32', 'bf16' or "
-                         f"'int8', got {precision!r}")
+    check_backend_precision(backend, precision)
     flags = cpu_flags() if flags is None else set(flags)
     installed = installed_backends() if installed is None else tuple(
         installed)
@@ -120,9 +139,61 @@ def choose_backend(backend: str = 'auto',
         backend = candidates[0]
         reasons.append(f'{backend}: the fastest installed backend for '
                        f'{precision}')
-    elif precision not in BACKEND_PRECISIONS[backend]:
-        raise ValueError(f'backend {backend!r} runs '
-                         f'{"/".join(BACKEND_PRECISIONS[backend])}, not '
-                         f'{precision}')
+    else:
+        check_backend_precision(backend, precision)
     return BackendChoice(backend, precision,
                          '; '.join(reasons) or 'as asked')
+
+
+def resolve_runtime(backend: str = 'auto',
+                    precision: str = 'fp32',
+                    flip_test: Optional[bool] = None,
+                    device: str = 'cpu',
+                    config_flip_test: bool = False,
+                    int8_ready: bool = True,
+                    flags: Optional[Set[str]] = None,
+                    installed: Optional[Sequence[str]] = None
+                    ) -> BackendChoice:
+    """Backend x precision x flip test of a landmark run, resolved once.
+
+    The flip test and a GPU run on mmpose's PyTorch fp32 path only:
+    ``flip_test=True`` or a device other than the CPU with another backend
+    or precision is an error; ``flip_test=None`` follows the config
+    (``config_flip_test``) where the run is PyTorch fp32 and is off
+    elsewhere. ``'auto'`` names are resolved by :func:`choose_backend`.
+
+    Args:
+        backend (str): ``'auto'`` or one of :data:`BACKENDS`.
+        precision (str): ``'auto'`` or one of :data:`PRECISIONS`.
+        flip_test (bool, optional): ``None``: as the config says (above).
+        device (str): ``'cpu'``, ``'cuda:0'``, ...
+        config_flip_test (bool): The model config's ``test_cfg.flip_test``.
+        int8_ready (bool): See :func:`choose_backend`.
+        flags, installed: See :func:`choose_backend`.
+
+    Returns:
+        BackendChoice: backend, precision, reason and ``flip_test``.
+    """
+    check_backend_precision(backend, precision)
+    if flip_test and precision not in ('fp32', 'auto'):
+        raise ValueError(f'precision={precision!r} runs without flip test; '
+                         'use fp32 for flip_test=True')
+    if device != 'cpu' and precision not in ('fp32', 'auto'):
+        raise ValueError(f'precision={precision!r} runs on the CPU only, got '
+                         f'device={device!r}')
+    needs_torch = None
+    if device != 'cpu':
+        needs_torch = f'device={device!r}'
+    elif flip_test:
+        needs_torch = 'flip test'
+    elif (flip_test is None and backend in ('auto', 'torch')
+          and precision == 'fp32' and config_flip_test):
+        needs_torch = "the config's flip test"
+    choice = choose_backend(backend, precision, flags=flags,
+                            installed=installed, int8_ready=int8_ready,
+                            needs_torch=needs_torch)
+    choice.flip_test = (choice.backend == 'torch'
+                        and choice.precision == 'fp32' and (
+                            bool(flip_test) if flip_test is not None else
+                            config_flip_test))
+    return choice

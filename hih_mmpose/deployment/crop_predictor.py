@@ -11,13 +11,13 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from .backend_selection import BACKEND_PRECISIONS
+from .backend_selection import PRECISIONS, check_backend_precision
 from .fast_inference import optimize_for_inference
 from .onnx_export import HIHDeployModel, export_onnx
 from .openvino_runtime import OpenVINOSession
 from .quantization import quantize_int8
 
-PRECISIONS = ('fp32', 'bf16', 'int8')
+__all__ = ['PRECISIONS', 'CropPredictor', 'Bf16Network']
 
 
 class Float32(nn.Module):
@@ -96,18 +96,9 @@ class CropPredictor:
                  calib_crops: Optional[np.ndarray] = None,
                  threads: Optional[int] = None,
                  backend: Optional[str] = None) -> None:
-        if precision not in PRECISIONS:
-            raise ValueError(f'precision must be one of {PRECISIONS}, got '
-                             f'{precision!r}')
         backend = backend or ('onnxruntime'
                               if precision == 'int8' else 'torch')
-        if backend not in BACKEND_PRECISIONS:
-            raise ValueError(f'backend must be one of '
-                             f'{tuple(BACKEND_PRECISIONS)}, got {backend!r}')
-        if precision not in BACKEND_PRECISIONS[backend]:
-            raise ValueError(f'backend {backend!r} runs '
-                             f'{"/".join(BACKEND_PRECISIONS[backend])}, not '
-                             f'{precision}')
+        check_backend_precision(backend, precision, auto=False)
         self.precision = precision
         self.backend = backend
         self.network = None

@@ -3,9 +3,12 @@
 for fp32, bf16 or int8."""
 import os
 import os.path as osp
+import threading
 from typing import Optional, Tuple
 
 import numpy as np
+
+from .backend_selection import check_backend_precision
 
 #: OpenVINO's inference precision for each of our precisions. int8 runs the
 #: quantised (QDQ) graph; its float parts stay float32.
@@ -25,6 +28,8 @@ class OpenVINOSession:
             ``'fp32'``.
         threads (int, optional): CPU threads (default: PyTorch's).
 
+    Safe to call from several threads (an infer request per thread).
+
     Call: ``session(crops)`` with float32 (N, 3, h, w) BGR 0-255 crops
     returns keypoints (N, K, 2) and scores (N, K), and the visibility
     probabilities (N, K) of a model exported with them.
@@ -34,10 +39,7 @@ class OpenVINOSession:
                  threads: Optional[int] = None) -> None:
         import openvino as ov
         import torch
-        if precision not in INFERENCE_PRECISION:
-            raise ValueError(f'precision must be one of '
-                             f'{tuple(INFERENCE_PRECISION)}, got '
-                             f'{precision!r}')
+        check_backend_precision('openvino', precision, auto=False)
         if not osp.isfile(model_file):
             raise FileNotFoundError(f'model file {model_file} not found')
         core = ov.Core()
@@ -47,7 +49,9 @@ class OpenVINOSession:
                 'PERFORMANCE_HINT': 'LATENCY',
                 'INFERENCE_NUM_THREADS': threads or torch.get_num_threads(),
             })
-        self.request = self.model.create_infer_request()
+        # one infer request per calling thread: a request holds its
+        # inputs and outputs, so threads must not share one
+        self._requests = threading.local()
         names = [output.get_any_name() for output in self.model.outputs]
         self.outputs = [
             names.index(name) for name in ('keypoints', 'scores', 'visible')
@@ -55,7 +59,11 @@ class OpenVINOSession:
         ]
 
     def __call__(self, crops: np.ndarray) -> Tuple[np.ndarray, ...]:
-        results = self.request.infer(
+        request = getattr(self._requests, 'request', None)
+        if request is None:
+            request = self._requests.request = (
+                self.model.create_infer_request())
+        results = request.infer(
             dict(crops=np.ascontiguousarray(crops, np.float32)))
         return tuple(
             np.array(results[self.model.outputs[i]]) for i in self.outputs)

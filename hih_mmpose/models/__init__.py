@@ -1,6 +1,5 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 from .backbones import *  # noqa: F401,F403
-from .detectors import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .pose_estimators import *  # noqa: F401,F403

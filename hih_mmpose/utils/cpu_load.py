@@ -12,6 +12,7 @@ cores the *other* processes kept busy, and runs the next call on the cores
 they left.
 """
 import os
+import threading
 import time
 from contextlib import contextmanager
 from typing import Iterator, Optional, Tuple
@@ -40,16 +41,32 @@ def read_cpu_times(stat_path: str = '/proc/stat',
     return busy / tick, (float(own[11]) + float(own[12])) / tick
 
 
+_THREADS_LOCK = threading.Lock()
+_THREADS_STATE = dict(active=0, saved=None)
+
+
 @contextmanager
 def torch_threads(threads: int) -> Iterator[int]:
     """Run the block with ``threads`` PyTorch CPU threads, then restore
-    PyTorch's thread count."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(threads)
+    PyTorch's thread count.
+
+    PyTorch's thread count is one setting of the process: blocks that run
+    at once in several Python threads share it (the last one entered sets
+    it) and the count from before the first of them is restored when the
+    last one ends.
+    """
+    with _THREADS_LOCK:
+        if _THREADS_STATE['active'] == 0:
+            _THREADS_STATE['saved'] = torch.get_num_threads()
+        _THREADS_STATE['active'] += 1
+        torch.set_num_threads(threads)
     try:
         yield threads
     finally:
-        torch.set_num_threads(previous)
+        with _THREADS_LOCK:
+            _THREADS_STATE['active'] -= 1
+            if _THREADS_STATE['active'] == 0:
+                torch.set_num_threads(_THREADS_STATE['saved'])
 
 
 def threads_for_load(cores: int, others_busy: float,
@@ -85,6 +102,7 @@ class LoadAdaptiveThreads:
         self.threads = self.max_threads
         self.others_busy = 0.
         self._start = None  # (wall, machine busy, own busy) of the window
+        self._lock = threading.Lock()
 
     def _update(self) -> None:
         times = read_cpu_times()
@@ -104,5 +122,7 @@ class LoadAdaptiveThreads:
     def __call__(self):
         """A :func:`torch_threads` block with the threads for the load
         measured now."""
-        self._update()
-        return torch_threads(self.threads)
+        with self._lock:
+            self._update()
+            threads = self.threads
+        return torch_threads(threads)

@@ -27,11 +27,13 @@ def test_no_checkpoint_is_an_error(tiny_hih):
 def test_mmdet_detector_needs_weights(tiny_hih, tmp_path):
     config, checkpoint = tiny_hih
     detector = 'configs/detectors/yolox-s_face.py'
-    with pytest.raises(ValueError, match='detector_weights'):
+    with pytest.raises(ValueError, match=r'weights=\.\.\.'):
         FaceLandmarker(config, checkpoint, detector=detector)
     with pytest.raises(FileNotFoundError, match='missing.pth'):
-        FaceLandmarker(config, checkpoint, detector=detector,
-                       detector_weights=str(tmp_path / 'missing.pth'))
+        FaceLandmarker(
+            config, checkpoint,
+            detector=dict(model=detector,
+                          weights=str(tmp_path / 'missing.pth')))
 
 
 class AbsurdDetector:
@@ -47,8 +49,7 @@ class AbsurdDetector:
 
 def test_invalid_detector_boxes_are_dropped(tiny_hih):
     config, checkpoint = tiny_hih
-    landmarker = FaceLandmarker(config, checkpoint)
-    landmarker.detector = AbsurdDetector()
+    landmarker = FaceLandmarker(config, checkpoint, detector=AbsurdDetector())
     with pytest.warns(UserWarning, match='3 invalid box'):
         faces = landmarker(PHOTO)
     assert len(faces) == 1
@@ -114,11 +115,16 @@ def test_empty_image_and_malformed_boxes(tiny_hih):
 
 
 @pytest.mark.parametrize('kwargs, error, message', [
-    (dict(bbox_thr=float('nan')), ValueError, 'bbox_thr must be finite'),
-    (dict(bbox_thr=1.5), ValueError, r'bbox_thr must be in \[0, 1\], got 1.5'),
-    (dict(bbox_thr='0.3'), TypeError, "bbox_thr must be a number, got '0.3'"),
-    (dict(calib_images=0), ValueError, 'calib_images must be >= 1, got 0'),
-    (dict(calib_images=2.5), TypeError, 'calib_images must be an integer'),
+    (dict(detector=dict(bbox_thr=float('nan'))), ValueError,
+     'bbox_thr must be finite'),
+    (dict(detector=dict(bbox_thr=1.5)), ValueError,
+     r'bbox_thr must be in \[0, 1\], got 1.5'),
+    (dict(detector=dict(bbox_thr='0.3')), TypeError,
+     "bbox_thr must be a number, got '0.3'"),
+    (dict(runtime=dict(calib_images=0)), ValueError,
+     'calib_images must be >= 1, got 0'),
+    (dict(runtime=dict(calib_images=2.5)), TypeError,
+     'calib_images must be an integer'),
 ])
 def test_landmarker_options_are_checked(tiny_hih, kwargs, error, message):
     config, checkpoint = tiny_hih

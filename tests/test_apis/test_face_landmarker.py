@@ -154,9 +154,9 @@ def test_visibility_head_fields():
             openvino_bf16=dict(precision='bf16',
                                backend='openvino')).items():
         torch.manual_seed(0)  # the same random weights every time
-        landmarker = FaceLandmarker(config, random_weights=True,
-                                    detector='whole_image', fast=False,
-                                    **options)
+        landmarker = FaceLandmarker(
+            config, random_weights=True, **options, detector='whole_image',
+            runtime=dict(fast=False))
         (face, ) = landmarker(image, bboxes=box)
         visible[name] = face['keypoint_visible']
         assert visible[name].shape == (98, )

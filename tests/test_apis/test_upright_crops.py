@@ -127,8 +127,9 @@ def test_turned_crops_map_back_exactly(trained_tiny_hih, turns):
     turned_box = np.concatenate([corners.min(0), corners.max(0)])[None]
     angle = {1: -90., 2: 180.}[turns]
     for flip_test in (True, False):
-        landmarker = FaceLandmarker(config, checkpoint, flip_test=flip_test,
-                                    detector='whole_image')
+        landmarker = FaceLandmarker(
+            config, checkpoint, detector='whole_image',
+            runtime=dict(flip_test=flip_test))
         (upright, ) = landmarker(image, bboxes=box)
         (face, ) = landmarker(turned, bboxes=turned_box, angles=[angle])
         assert face['bbox_angle'] == angle and upright['bbox_angle'] == 0
@@ -150,9 +151,10 @@ def test_upright_faces_are_unchanged(tiny_hih):
     exactly what upright=False gives."""
     config, checkpoint = tiny_hih
     image = cv2.imread(PHOTO)
-    plain = FaceLandmarker(config, checkpoint, upright=False)(image)
-    (face, ) = FaceLandmarker(config, checkpoint,
-                              orientation_check=False)(image)
+    plain = FaceLandmarker(
+        config, checkpoint, detector=dict(upright=False))(image)
+    (face, ) = FaceLandmarker(
+        config, checkpoint, detector=dict(orientation_check=False))(image)
     assert len(plain) == 1 and face['bbox_angle'] == 0
     np.testing.assert_array_equal(face['keypoints'], plain[0]['keypoints'])
     np.testing.assert_array_equal(face['bbox'], plain[0]['bbox'])
@@ -168,7 +170,8 @@ def test_orientation_check_turns_the_crop(trained_tiny_hih):
     image = nearly_upright_test_face(config)
     landmarker = FaceLandmarker(config, checkpoint)
     (face, ) = landmarker(image)
-    (plain, ) = FaceLandmarker(config, checkpoint, upright=False)(image)
+    (plain, ) = FaceLandmarker(
+        config, checkpoint, detector=dict(upright=False))(image)
     assert face['bbox_angle'] == 0
     np.testing.assert_array_equal(face['keypoints'], plain['keypoints'])
     (turned, ) = landmarker(np.ascontiguousarray(image[::-1, ::-1]))

@@ -8,8 +8,8 @@ from hih_mmpose.codecs import HIHLabel
 from hih_mmpose.codecs.dark_refine import (gaussian_blur_torch,
                                            opencv_gaussian_kernel,
                                            refine_keypoints_dark_torch)
-from hih_mmpose.codecs.hih_utils import (argmax_2d, decimal_expectation,
-                                         decode_hih, decode_hih_torch)
+from hih_mmpose.codecs.hih_decoding import (argmax_2d, decimal_expectation,
+                                            decode_hih, decode_hih_torch)
 
 
 def peaked_maps(seed: int, shape=(3, 5, 32, 24)) -> np.ndarray:

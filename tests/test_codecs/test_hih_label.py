@@ -212,7 +212,7 @@ class TestHIHLabel(TestCase):
 
 def test_decimal_bin_accuracy():
     """Hand-made maps: 2 of the 3 counted keypoints are right."""
-    from hih_mmpose.codecs import decimal_bin_accuracy
+    from hih_mmpose.evaluation.functional import decimal_bin_accuracy
     targets = np.zeros((1, 4, 8, 8))
     logits = np.zeros((1, 4, 8, 8))
     for k, (x, y) in enumerate([(1, 2), (7, 0), (3, 3), (5, 5)]):
@@ -258,8 +258,8 @@ def test_expectation_decode_exact_values():
     uniform logits give the centre of the 8 x 8 grid (3.5, 3.5), two equal
     peaks at columns 2 and 4 their midpoint, a sharp peak its argmax;
     numpy and torch agree, and the codec decodes with it when asked."""
-    from hih_mmpose.codecs.hih_utils import (decimal_expectation,
-                                             decimal_expectation_torch)
+    from hih_mmpose.codecs.hih_decoding import (decimal_expectation,
+                                                decimal_expectation_torch)
     logits = np.zeros((1, 3, 8, 8), np.float32)
     logits[0, 1, 5, [2, 4]] = 50.
     logits[0, 2, 6, 1] = 80.

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from hih_mmpose.datasets import BBoxRotationFromDetector
-from hih_mmpose.models.detectors.face_rotation_record import (
+from hih_mmpose.utils.face_rotation_record import (
     clear_face_rotations, record_face_rotations)
 
 

@@ -18,7 +18,7 @@ from hih_mmpose.apis import FaceLandmarker
 from hih_mmpose.deployment import (CropPredictor, calibration_crops,
                                    dataset_crops, export_openvino,
                                    optimize_for_inference, quantize_int8)
-from hih_mmpose.evaluation.analysis import (keypoint_intervals,
+from hih_mmpose.analysis import (keypoint_intervals,
                                             precision_report, sample_truth)
 from hih_mmpose.utils import checkpoint_loading
 
@@ -52,8 +52,9 @@ def test_crop_path_equals_mmpose_predict(tiny_hih):
     pipeline, CropPredictor, back to image pixels) gives mmpose's
     inference_topdown keypoints."""
     config, checkpoint = tiny_hih
-    landmarker = FaceLandmarker(config, checkpoint, detector='whole_image',
-                                flip_test=False, backend='torch')
+    landmarker = FaceLandmarker(
+        config, checkpoint, detector='whole_image',
+        runtime=dict(flip_test=False, backend='torch'))
     assert landmarker.predictor is not None
     (face, ) = landmarker(PHOTO, bboxes=FACE)
     _, model = load(tiny_hih)
@@ -141,33 +142,37 @@ def test_precisions_within_the_accuracy_bound(trained_tiny_hih, tmp_path):
 
 def test_landmarker_precision_options(tiny_hih):
     config, checkpoint = tiny_hih
-    int8 = FaceLandmarker(config, checkpoint, detector='whole_image',
-                          precision='int8', calib_images=8)
+    int8 = FaceLandmarker(
+        config, checkpoint, detector='whole_image',
+        runtime=dict(precision='int8', calib_images=8))
     (face, ) = int8(PHOTO, bboxes=FACE)
     assert face['keypoints'].shape == (98, 2)
     assert np.isfinite(face['keypoints']).all()
     with pytest.raises(ValueError, match='without flip'):
-        FaceLandmarker(config, checkpoint, precision='bf16', flip_test=True)
+        FaceLandmarker(
+            config, checkpoint, runtime=dict(precision='bf16', flip_test=True))
     with pytest.raises(ValueError, match='precision must be'):
-        FaceLandmarker(config, checkpoint, precision='fp16')
+        FaceLandmarker(config, checkpoint, runtime=dict(precision='fp16'))
     with pytest.raises(ValueError, match='calib'):
         CropPredictor(load(tiny_hih)[1], 'int8')
     with pytest.raises(ValueError, match="'torch' runs fp32/bf16, not int8"):
         CropPredictor(load(tiny_hih)[1], 'int8', backend='torch')
     with pytest.raises(ValueError, match="backend must be 'auto'"):
-        FaceLandmarker(config, checkpoint, backend='tensorrt')
+        FaceLandmarker(config, checkpoint, runtime=dict(backend='tensorrt'))
     with pytest.raises(ValueError, match='threads'):
-        FaceLandmarker(config, checkpoint, threads=0)
+        FaceLandmarker(config, checkpoint, runtime=dict(threads=0))
     # flip test (the config's) keeps mmpose's PyTorch path; without it the
     # fastest installed backend runs, and says why
     default = FaceLandmarker(config, checkpoint, detector='whole_image')
     assert (default.backend, default.precision) == ('torch', 'fp32')
     assert 'flip test' in default.backend_choice.reason
-    plain = FaceLandmarker(config, checkpoint, detector='whole_image',
-                           flip_test=False)
+    plain = FaceLandmarker(
+        config, checkpoint, detector='whole_image',
+        runtime=dict(flip_test=False))
     assert (plain.backend, plain.precision) == ('torch', 'fp32')
-    fast = FaceLandmarker(config, checkpoint, detector='whole_image',
-                          flip_test=False, precision='bf16', threads=1)
+    fast = FaceLandmarker(
+        config, checkpoint, detector='whole_image',
+        runtime=dict(flip_test=False, precision='bf16', threads=1))
     assert (fast.backend, fast.precision) == ('openvino', 'bf16')
     assert fast.thread_monitor is None and plain.thread_monitor is not None
     assert not fast.model.test_cfg['flip_test']

@@ -71,7 +71,7 @@ def test_face_landmarker_is_fast_by_default(tiny_hih):
     either way.)"""
     config, checkpoint = tiny_hih
     fast, eager = (FaceLandmarker(config, checkpoint, **kwargs)
-                   for kwargs in ({}, dict(fast=False)))
+                   for kwargs in ({}, dict(runtime=dict(fast=False))))
     assert not any(isinstance(m, nn.BatchNorm2d)
                    for m in fast.model.modules())
     assert any(isinstance(m, nn.BatchNorm2d) for m in eager.model.modules())

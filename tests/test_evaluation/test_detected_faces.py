@@ -4,7 +4,7 @@ hand-computed cases."""
 import numpy as np
 import pytest
 
-from hih_mmpose.evaluation.analysis import binned_nme, face_nme, match_face
+from hih_mmpose.analysis import binned_nme, face_nme, match_face
 from hih_mmpose.evaluation.metrics import FaceAlignmentMetric
 
 

@@ -16,7 +16,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner, load_checkpoint
 
 from hih_mmpose.apis import FaceLandmarker
-from hih_mmpose.evaluation.analysis import load_hih_checkpoint
+from hih_mmpose.analysis import load_hih_checkpoint
 from hih_mmpose.utils import (SAFE_GLOBALS, CheckpointError,
                               checkpoint_loading, load_checkpoint_file,
                               unsafe_globals)
@@ -78,9 +78,10 @@ def test_refused_by_the_library_paths(hostile):
         load_hih_checkpoint(Config.fromfile(config), path)
     # an mmdet detector's weights
     with pytest.raises(CheckpointError, match=PAYLOAD_GLOBAL):
-        FaceLandmarker(config, random_weights=True,
-                       detector='configs/detectors/yolox-s_face.py',
-                       detector_weights=path)
+        FaceLandmarker(
+            config, random_weights=True,
+            detector=dict(model='configs/detectors/yolox-s_face.py',
+                          weights=path))
     # mmengine's and mmpose's own loaders after `import hih_mmpose`: torch's
     # default weights-only unpickler, with or without our allow-list
     model = MODELS.build(Config.fromfile(config).model)
@@ -214,8 +215,9 @@ def test_restricted_stand_ins(tmp_path):
 
 def test_import_changes_no_loader():
     """`import hih_mmpose` leaves torch.load, torch's allow-list and
-    mmengine's checkpoint loaders as they were (a fresh interpreter), but
-    for one added scheme, ``weightless://``, that reads nothing."""
+    mmengine's checkpoint loaders as they were (a fresh interpreter); the
+    face detectors' package (what ``configs/detectors/`` import) adds one
+    scheme, ``weightless://``, that reads nothing."""
     code = '''
 import torch
 import mmdet.models, mmengine.runner, mmpose.apis, mmpose.models
@@ -225,6 +227,16 @@ before = (torch.load, dict(CheckpointLoader._schemes),
 import hih_mmpose
 from mmpose.utils import register_all_modules
 register_all_modules()
+after = (torch.load, dict(CheckpointLoader._schemes),
+         list(torch.serialization.get_safe_globals()))
+assert before == after, 'import hih_mmpose changed a loader'
+import sys
+# what a training imports: no inference API, backend or detector
+opt_in = ('hih_mmpose.apis', 'hih_mmpose.deployment', 'hih_mmpose.analysis',
+          'hih_mmpose.models.detectors', 'onnxruntime', 'openvino',
+          'mediapipe')
+assert not [m for m in opt_in if m in sys.modules], sys.modules.keys()
+import hih_mmpose.models.detectors
 after = (torch.load, dict(CheckpointLoader._schemes),
          list(torch.serialization.get_safe_globals()))
 added = set(after[1]) - set(before[1])

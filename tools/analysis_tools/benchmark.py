@@ -36,11 +36,12 @@ from bench.gpu import bench_gpu, print_gpu
 from bench.inference import bench_hrnet, bench_inference, print_inference
 from bench.onnx_runtime import bench_onnx, print_onnx
 from bench.precision import bench_precision, print_precision
+from bench.serving import bench_serving, print_serving
 from bench.training import bench_train, print_train
 from bench.under_load import bench_load, print_load
 
 SECTIONS = ('inference', 'precision', 'train', 'flops', 'onnx', 'gpu',
-            'load')
+            'load', 'serving')
 
 
 def parse_args() -> argparse.Namespace:
@@ -66,6 +67,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--load-checkpoint',
                         help='load section: quick-start checkpoint '
                         '(default: random weights; same cost)')
+    parser.add_argument('--serving-calls', type=int, default=10,
+                        help='serving section: calls per thread')
     parser.add_argument('--json', help='also write the figures here')
     return parser.parse_args()
 
@@ -107,6 +110,9 @@ def main() -> None:
         if 'gpu' in args.sections:
             figures['gpu'] = bench_gpu(args)
             print_gpu(figures['gpu'])
+        if 'serving' in args.sections:
+            figures['serving'] = bench_serving(args)
+            print_serving(figures['serving'])
         if 'load' in args.sections:
             figures['load'] = bench_load(args)
             print_load(figures['load'])

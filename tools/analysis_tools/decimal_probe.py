@@ -25,7 +25,7 @@ import time
 import torch
 from mmengine.config import Config, DictAction
 
-from hih_mmpose.evaluation.analysis import (frozen_features,
+from hih_mmpose.analysis import (frozen_features,
                                             load_hih_checkpoint,
                                             probe_accuracy)
 from mmpose.registry import MODELS

@@ -54,7 +54,7 @@ def main() -> None:
     cfg = Config.fromfile(args.config)  # imports hih_mmpose
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    from hih_mmpose.evaluation.analysis import (collect_maps,
+    from hih_mmpose.analysis import (collect_maps,
                                                 decoder_ablation,
                                                 format_ablation,
                                                 load_hih_checkpoint)

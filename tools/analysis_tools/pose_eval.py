@@ -85,7 +85,7 @@ def run_faces(landmarker, faces: List[dict], metric,
     each image turned by ``angle``."""
     import cv2
 
-    from hih_mmpose.evaluation.analysis import face_nme, match_face
+    from hih_mmpose.analysis import face_nme, match_face
     nmes, found = np.full(len(faces), np.nan), np.zeros(len(faces), bool)
     start = time.perf_counter()
     for index, face in enumerate(faces):
@@ -167,7 +167,7 @@ def turn_table(landmarker, faces, metric, angles, name: str) -> None:
 
 def bin_tables(landmarker, faces, metric, poses: Dict[int, dict],
                name: str) -> None:
-    from hih_mmpose.evaluation.analysis import binned_nme
+    from hih_mmpose.analysis import binned_nme
     nmes, found, _ = run_faces(landmarker, faces, metric)
     yaw = np.array([abs(poses[f['image_id']]['yaw']) for f in faces])
     roll = np.array([abs(poses[f['image_id']]['roll']) for f in faces])
@@ -249,8 +249,9 @@ def main() -> None:
                                               args.trust_checkpoint)
         else:
             landmarker = FaceLandmarker(
-                args.config, args.checkpoint, detector=args.detector,
-                upright=upright, trust_checkpoint=args.trust_checkpoint)
+                args.config, args.checkpoint,
+                detector=dict(model=args.detector, upright=upright),
+                trust_checkpoint=args.trust_checkpoint)
         if args.turn:
             faces = load_test_faces(cfg, args.num_faces or 40)
             print(f'{len(faces)} test faces of {args.config} turned, '

@@ -62,7 +62,7 @@ def main() -> None:
     from hih_mmpose.deployment import (Bf16Network, CropPredictor,
                                        calibration_crops, dataset_crops,
                                        quantize_int8)
-    from hih_mmpose.evaluation.analysis import (format_precision_report,
+    from hih_mmpose.analysis import (format_precision_report,
                                                 load_hih_checkpoint,
                                                 precision_report,
                                                 sample_truth)

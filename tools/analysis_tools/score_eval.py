@@ -39,7 +39,7 @@ def main() -> None:
     from mmengine.runner import Runner
     from mmengine.utils import ProgressBar
 
-    from hih_mmpose.evaluation.analysis import load_hih_checkpoint
+    from hih_mmpose.analysis import load_hih_checkpoint
     from hih_mmpose.evaluation.functional import (auroc, landmark_errors,
                                                   per_image_nme)
     cfg = Config.fromfile(args.config)

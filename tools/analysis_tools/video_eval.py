@@ -101,13 +101,13 @@ def main() -> None:
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    landmarker = FaceLandmarker(cfg, args.checkpoint,
-                                detector=args.detector,
-                                precision=args.precision, flip_test=False,
-                                backend=args.backend,
-                                calib_images=args.calib_images,
-                                random_weights=args.random_weights,
-                                trust_checkpoint=args.trust_checkpoint)
+    landmarker = FaceLandmarker(
+        cfg, args.checkpoint,
+        detector=args.detector,
+        runtime=dict(precision=args.precision, flip_test=False,
+                     backend=args.backend, calib_images=args.calib_images),
+        random_weights=args.random_weights,
+        trust_checkpoint=args.trust_checkpoint)
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep_video or osp.join(tmp, 'face.mp4')
         gt = write_face_video(path, args.frames, tuple(args.size), args.seed,

@@ -15,7 +15,7 @@ test-set crops (keypoint displacement), not random ones.
 An output ending in ``.xml`` writes an OpenVINO IR (``.xml`` + ``.bin``,
 float32 weights) of the same graph, fp32 or ``--int8``, checked with
 OpenVINO instead of ONNX Runtime. OpenVINO also reads the ``.onnx`` itself
-(``FaceLandmarker(..., backend='openvino', int8_onnx=...)``).
+(``FaceLandmarker(..., runtime=dict(backend='openvino', int8_onnx=...))``).
 
 Examples:
     .venv/bin/python tools/deployment/export_onnx.py configs/hih_wflw.py \

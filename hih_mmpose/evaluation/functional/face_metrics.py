@@ -8,44 +8,14 @@ NME > t; AUC@t is the area under the cumulative error distribution (CED) on
 ``[0, t]`` divided by ``t``, integrated with Simpson's rule on a grid of
 ``step`` (as PIPNet and the HIH authors compute it).
 """
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Tuple
 
 import numpy as np
 from scipy.integrate import simpson
 
-# Landmark groups whose centres define the normalising distance, per dataset
-# and mode: (group a, group b); a group of one index is that landmark.
-NORM_GROUPS = {
-    'wflw': {
-        'inter_ocular': ([60], [72]),
-        'inter_pupil': ([96], [97]),
-    },
-    '300w': {
-        'inter_ocular': ([36], [45]),
-        'inter_pupil': (list(range(36, 42)), list(range(42, 48))),
-    },
-    'cofw': {
-        'inter_ocular': ([8], [9]),
-        'inter_pupil': ([16], [17]),
-    },
-}
-
-
-def group_distance(keypoints: np.ndarray, group_a: Sequence[int],
-                   group_b: Sequence[int]) -> np.ndarray:
-    """Distance between the centres of two landmark groups.
-
-    Args:
-        keypoints (np.ndarray): Keypoints in shape (N, K, 2).
-        group_a (Sequence[int]): Indices of the first group.
-        group_b (Sequence[int]): Indices of the second group.
-
-    Returns:
-        np.ndarray: Distances in shape (N, ).
-    """
-    centre_a = keypoints[:, list(group_a)].mean(axis=1)
-    centre_b = keypoints[:, list(group_b)].mean(axis=1)
-    return np.linalg.norm(centre_a - centre_b, axis=-1)
+# (the normalising landmark groups of each scheme live with the schemes)
+from ...datasets.landmark_schemes import (  # noqa: F401 (re-exported)
+    NORM_GROUPS, group_distance)
 
 
 def box_size(bboxes: np.ndarray) -> np.ndarray:

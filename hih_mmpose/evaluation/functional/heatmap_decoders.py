@@ -13,8 +13,8 @@ import numpy as np
 
 from mmpose.codecs.utils import refine_keypoints
 from ...codecs.dark_refine import refine_dark
-from ...codecs.hih_utils import (argmax_2d, decimal_bins_in_cells,
-                                 split_coordinates)
+from ...codecs.hih_decoding import argmax_2d
+from ...codecs.hih_targets import decimal_bins_in_cells, split_coordinates
 
 
 def decode_cell_centres(integer_heatmaps: np.ndarray) -> np.ndarray:

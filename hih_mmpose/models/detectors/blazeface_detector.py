@@ -165,7 +165,8 @@ class BlazeFaceDetector(ImageFaceDetector):
         """(N, 9) rows in ``rgb``'s pixels: box x1, y1, x2, y2, score, and
         the centres (x, y) of the subject's right and left eye."""
         height, width = rgb.shape[:2]
-        result = (detector or self._detector).process(rgb)
+        with self.native_lock:  # (MediaPipe's graphs: one call at a time)
+            result = (detector or self._detector).process(rgb)
         rows = []
         for detection in result.detections or []:
             box = detection.location_data.relative_bounding_box

@@ -79,12 +79,13 @@ class HaarCascadeFaceDetector(ImageFaceDetector):
             gray = cv2.resize(gray, None, fx=ratio, fy=ratio,
                               interpolation=cv2.INTER_AREA)
         gray = cv2.equalizeHist(gray)
-        boxes, _, weights = self.classifier.detectMultiScale3(
-            gray,
-            scaleFactor=self.scale_factor,
-            minNeighbors=self.min_neighbors,
-            minSize=self.min_size,
-            outputRejectLevels=True)
+        with self.native_lock:
+            boxes, _, weights = self.classifier.detectMultiScale3(
+                gray,
+                scaleFactor=self.scale_factor,
+                minNeighbors=self.min_neighbors,
+                minSize=self.min_size,
+                outputRejectLevels=True)
         boxes = np.asarray(boxes, np.float32).reshape(-1, 4)
         boxes[:, 2:] += boxes[:, :2]
         boxes /= ratio

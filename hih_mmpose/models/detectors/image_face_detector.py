@@ -1,4 +1,5 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
+import threading
 from typing import List, Optional, Tuple, Union
 
 import numpy as np
@@ -8,15 +9,19 @@ from mmdet.structures import OptSampleList, SampleList
 from mmengine.structures import InstanceData
 from torch import Tensor
 
-from .face_rotation_record import record_face_rotations
+from ...utils.face_rotation_record import record_face_rotations
 
 
 class ImageFaceDetector(BaseDetector):
     """Base of face detectors that run on a numpy image outside PyTorch
     (OpenCV, MediaPipe), wrapped as mmdet detectors for ``predict``.
 
-    Subclasses implement :meth:`detect`; boxes are label 0 (``face``).
-    Nothing is trainable.
+    Subclasses implement :meth:`detect` (or :meth:`detect_oriented`);
+    boxes are label 0 (``face``). Nothing is trainable. The native
+    libraries are not safe to call from several threads at once (MediaPipe's
+    graphs fail with "Packet type mismatch"), so subclasses run them under
+    ``self.native_lock``: a detector shared by threads serialises only its
+    native calls.
 
     Args:
         backbone (dict, optional): Must be empty or ``None``: these
@@ -42,6 +47,7 @@ class ImageFaceDetector(BaseDetector):
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         # a buffer so that mmengine finds a device and dtype
         self.register_buffer('_dummy', torch.zeros(1), persistent=False)
+        self.native_lock = threading.Lock()
 
     def detect(self, image: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         """Faces of one BGR uint8 image (H, W, 3).
@@ -70,8 +76,9 @@ class ImageFaceDetector(BaseDetector):
         """Detect faces in a batch (B, C, H, W) of BGR images (0-255).
 
         Each image's boxes and crop rotations are also recorded for the
-        pose test pipeline (:mod:`.face_rotation_record`), so that
-        mmpose's top-down inference crops the faces upright.
+        pose test pipeline
+        (:mod:`~hih_mmpose.utils.face_rotation_record`), so that mmpose's
+        top-down inference crops the faces upright.
         """
         images = batch_inputs.detach().clamp(0, 255).byte().cpu().numpy()
         seen, found, rotations = [], [], []

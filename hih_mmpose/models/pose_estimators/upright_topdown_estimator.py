@@ -1,6 +1,6 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 from itertools import zip_longest
-from typing import List, Optional, Tuple
+from typing import Optional
 
 import numpy as np
 import torch
@@ -12,6 +12,7 @@ from mmpose.registry import MODELS
 from mmpose.utils.typing import InstanceList, PixelDataList, SampleList
 
 from ...utils.crop_transforms import crop_to_image, unturn_crop_keypoints
+from ...utils.orientation_check import choose_turns, turn_plan
 
 
 @MODELS.register_module()
@@ -33,9 +34,11 @@ class UprightTopdownPoseEstimator(TopdownPoseEstimator):
     also run at the crop's three other quarter turns (``torch.rot90`` of the
     square crop, in the same batch), each turn's keypoints are turned back
     exactly (:func:`~hih_mmpose.utils.crop_transforms.unturn_crop_keypoints`)
-    and the turn with the highest mean keypoint score is kept; the sample's
-    metainfo ``crop_turns`` says which (0-3 counter-clockwise quarter
-    turns). Arguments are ``TopdownPoseEstimator``'s.
+    and the turn with the highest mean keypoint score is kept
+    (:mod:`~hih_mmpose.utils.orientation_check`, shared with
+    ``FaceLandmarker``'s crop path); the sample's metainfo ``crop_turns``
+    says which (0-3 counter-clockwise quarter turns). Arguments are
+    ``TopdownPoseEstimator``'s.
     """
 
     def predict(self, inputs: Tensor, data_samples: SampleList) -> SampleList:
@@ -51,47 +54,34 @@ class UprightTopdownPoseEstimator(TopdownPoseEstimator):
             (keypoints in image pixels) and ``pred_fields`` where the head
             gives them.
         """
-        plan = self._turn_plan(inputs, data_samples)
-        if len(plan) == len(data_samples):
+        owner, turns = turn_plan(
+            [s.metainfo.get('orientation_check', False) for s in data_samples],
+            square=inputs.shape[-1] == inputs.shape[-2])
+        if len(owner) == len(data_samples):
             return super().predict(inputs, data_samples)
         turned_inputs = torch.stack([
-            torch.rot90(inputs[index], turns, dims=(-2, -1))
-            for index, turns in plan
+            torch.rot90(inputs[index], int(turn), dims=(-2, -1))
+            for index, turn in zip(owner, turns)
         ])
         turned_samples = []
-        for index, turns in plan:
+        for index, turn in zip(owner, turns):
             sample = data_samples[index].clone()
-            sample.set_metainfo(dict(crop_turns=turns))
+            sample.set_metainfo(dict(crop_turns=int(turn)))
             turned_samples.append(sample)
         results = super().predict(turned_inputs, turned_samples)
-        owners = np.array([index for index, _ in plan])
-        means = np.array([
+        means = [
             float(np.mean(result.pred_instances.keypoint_scores))
             for result in results
-        ])
-        for index, sample in enumerate(data_samples):
-            candidates = np.flatnonzero(owners == index)
-            best = results[candidates[means[candidates].argmax()]]
+        ]
+        for sample, chosen in zip(data_samples,
+                                  choose_turns(owner, means,
+                                               len(data_samples))):
+            best = results[chosen]
             sample.pred_instances = best.pred_instances
             if 'pred_fields' in best:
                 sample.pred_fields = best.pred_fields
             sample.set_metainfo(dict(crop_turns=best.metainfo['crop_turns']))
         return data_samples
-
-    @staticmethod
-    def _turn_plan(inputs: Tensor,
-                   data_samples: SampleList) -> List[Tuple[int, int]]:
-        """(sample index, quarter turns) of every crop to run: turn 0 of
-        each sample, 1-3 too for those marked ``orientation_check``
-        (square crops; others get the half turn only)."""
-        square = inputs.shape[-1] == inputs.shape[-2]
-        plan = []
-        for index, sample in enumerate(data_samples):
-            turns = (0, )
-            if sample.metainfo.get('orientation_check', False):
-                turns = (0, 1, 2, 3) if square else (0, 2)
-            plan.extend((index, turn) for turn in turns)
-        return plan
 
     def add_pred_to_datasample(self, batch_pred_instances: InstanceList,
                                batch_pred_fields: Optional[PixelDataList],

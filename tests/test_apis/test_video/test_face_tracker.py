@@ -17,7 +17,7 @@ def clip(seed, frames=3, size=(320, 240)):
 @pytest.fixture(scope='module')
 def landmarker(tiny_hih):
     config, checkpoint = tiny_hih
-    return FaceLandmarker(config, checkpoint, flip_test=False)
+    return FaceLandmarker(config, checkpoint, runtime=dict(flip_test=False))
 
 
 def test_cut_between_two_clips(landmarker):

@@ -9,7 +9,7 @@ import cv2
 import matplotlib.cbook as cbook
 import numpy as np
 
-from hih_mmpose.models.detectors.face_rotation_record import (
+from hih_mmpose.utils.face_rotation_record import (
     clear_face_rotations, image_fingerprint, record_face_rotations,
     recorded_rotation)
 

@@ -97,10 +97,10 @@ def bench_load(args) -> List[dict]:
     config = osp.join(REPO_ROOT, QUICK_START)
     landmarkers = {
         f'threads={all_threads} (fixed)':
-        FaceLandmarker(config, threads=all_threads, **weights),
+        FaceLandmarker(config, runtime=dict(threads=all_threads), **weights),
         "threads='auto' (default)": FaceLandmarker(config, **weights),
         "precision='auto', threads='auto'":
-        FaceLandmarker(config, precision='auto', **weights),
+        FaceLandmarker(config, runtime=dict(precision='auto'), **weights),
     }
     image = upright_test_image(landmarkers["threads='auto' (default)"],
                                data_root)
