@@ -8,10 +8,7 @@ _base_ = [
 ]
 
 model = _base_.dark_model
-# the base's training pipeline with this model's targets
-train_pipeline = [
-    dict(step, encoder=_base_.dark_codec)
-    if step['type'] == 'GenerateTarget' else step
-    for step in _base_.train_pipeline
-]
+train_pipeline = [  # the base's, with this model's targets
+    dict(s, encoder=_base_.dark_codec) if s['type'] == 'GenerateTarget' else s
+    for s in _base_.train_pipeline]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -10,16 +10,12 @@ model = dict(
 
 dataset_type = 'Face300WDataset'
 data_root = 'data/300w/'
+data_source = dict(type=dataset_type, data_root=data_root)
+ann_dir = 'annotations/face_landmarks_300w_'
 train_dataloader = dict(
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/face_landmarks_300w_train.json'))
+    dataset=dict(data_source, ann_file=ann_dir + 'train.json'))
 val_dataloader = dict(
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/face_landmarks_300w_valid.json'))
+    dataset=dict(data_source, ann_file=ann_dir + 'valid.json'))
 test_dataloader = val_dataloader
 
 val_evaluator = dict(type='FaceAlignmentMetric', norm_mode='inter_ocular')

@@ -7,16 +7,11 @@ model = dict(
 
 dataset_type = 'COFWDataset'
 data_root = 'data/cofw/'
+data_source = dict(type=dataset_type, data_root=data_root)
 train_dataloader = dict(
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/cofw_train.json'))
+    dataset=dict(data_source, ann_file='annotations/cofw_train.json'))
 val_dataloader = dict(
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/cofw_test.json'))
+    dataset=dict(data_source, ann_file='annotations/cofw_test.json'))
 test_dataloader = val_dataloader
 
 val_evaluator = dict(type='FaceAlignmentMetric', norm_mode='inter_ocular')

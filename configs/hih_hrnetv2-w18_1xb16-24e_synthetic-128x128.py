@@ -4,7 +4,10 @@
 # ImageNet initialisation (offline). Its same-budget mmpose twin is
 # configs/td-hm_hrnetv2-w18_dark-1xb16-24e_synthetic-128x128.py;
 # the table and its commands: docs/model_zoo/synthetic.md.
-_base_ = ['./hih_hrnetv2-w18_8xb64-60e_wflw-256x256.py']
+_base_ = [
+    './hih_hrnetv2-w18_8xb64-60e_wflw-256x256.py',
+    './_base_/datasets/synthetic_faces.py'
+]
 
 train_cfg = dict(max_epochs=24, val_interval=6)
 optim_wrapper = dict(optimizer=dict(lr=2e-3))
@@ -18,55 +21,34 @@ default_hooks = dict(
     logger=dict(interval=20), checkpoint=dict(interval=6, max_keep_ckpts=1))
 randomness = dict(seed=0)
 
-codec = dict(
-    type='HIHLabel',
-    input_size=(128, 128),
-    heatmap_size=(32, 32),
-    decimal_size=(8, 8),
-    sigma=1.5,
-    decimal_sigma=1.0,
-    mask_decimal=False,
-    decimal_decode='expectation_dark',
-    blur_kernel_size=11)
+codec = dict(_base_.hih_codec, input_size=(128, 128), heatmap_size=(32, 32))
 model = dict(backbone=dict(init_cfg=None), head=dict(decoder=codec))
 
-input_size = codec['input_size']
+# the base's pipelines (mmpose's augmentation) at this input size and codec
+resized_steps = dict(
+    TopdownAffine=dict(input_size=codec['input_size']),
+    GenerateTarget=dict(encoder=codec))
 train_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(
-        type='RandomBBoxTransform',
-        shift_prob=0,
-        rotate_factor=60,
-        scale_factor=(0.75, 1.25)),
-    dict(type='TopdownAffine', input_size=input_size),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs')
+    dict(step, **resized_steps.get(step['type'], {}))
+    for step in _base_.train_pipeline
 ]
 val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='TopdownAffine', input_size=input_size),
-    dict(type='PackPoseInputs')
+    dict(step, **resized_steps.get(step['type'], {}))
+    for step in _base_.val_pipeline
 ]
+del resized_steps
 
-# the easy set (tools/quickstart.py renders it); the noisy and wild sets of
-# docs/model_zoo/synthetic.md by --cfg-options *.dataset.data_root=...
-data_root = 'data/synthetic/'
+# the easy set (configs/_base_/datasets/synthetic_faces.py; tools/quickstart.py
+# renders it); the noisy and wild sets of docs/model_zoo/synthetic.md by
+# --cfg-options *.dataset.data_root=...
+data_root = _base_.synthetic_root
 train_dataloader = dict(
     batch_size=16,
     num_workers=1,
-    dataset=dict(
-        data_root=data_root,
-        ann_file='annotations/face_landmarks_synthetic_train.json',
-        pipeline=train_pipeline))
+    dataset=dict(_base_.synthetic_train, pipeline=train_pipeline))
 val_dataloader = dict(
     num_workers=1,
-    dataset=dict(
-        data_root=data_root,
-        ann_file='annotations/face_landmarks_synthetic_test.json',
-        pipeline=val_pipeline))
+    dataset=dict(_base_.synthetic_test, pipeline=val_pipeline))
 test_dataloader = val_dataloader
 # inter-ocular NME / FR / AUC, and the NME of the contour (0-32) and of the
 # inner landmarks (33-97)

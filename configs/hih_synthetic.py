@@ -7,7 +7,7 @@
 # and decode are hih_wflw.py's. The published branch and recipe
 # (configs/hih_synthetic_published.py) stay at chance level here
 # (docs/decimal_heatmap.md).
-_base_ = ['./hih_wflw.py']
+_base_ = ['./hih_wflw.py', './_base_/datasets/synthetic_faces.py']
 
 # schedule
 train_cfg = dict(max_epochs=12, val_interval=3)
@@ -23,23 +23,13 @@ default_hooks = dict(
 randomness = dict(seed=0)
 
 # input size and model size
-codec = dict(
-    type='HIHLabel',
-    input_size=(128, 128),
-    heatmap_size=(32, 32),
-    decimal_size=(8, 8),
-    sigma=1.5,
-    decimal_sigma=1.0,
-    mask_decimal=False,
-    decimal_decode='expectation_dark',
-    blur_kernel_size=11)
+codec = dict(_base_.hih_codec, input_size=(128, 128), heatmap_size=(32, 32))
 model = dict(
     backbone=dict(num_stacks=2, depth=3, channels=64),
     head=dict(in_channels=64, num_stages=2, decoder=codec))
 
 # data: milder shifts and rotations than WFLW's, scale jitter, no blur or
 # occluding rectangles (the faces carry their own occluders and blur)
-data_root = 'data/synthetic/'
 train_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale'),
@@ -55,28 +45,23 @@ train_pipeline = [
     dict(type='GenerateTarget', encoder=codec),
     dict(type='PackPoseInputs')
 ]
+# the base's test pipeline at this input size
 val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='BBoxRotationFromDetector', min_roll=15.,
-         orientation_check=True),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='PackPoseInputs', meta_keys={{_base_.test_meta_keys}})
+    dict(step, input_size=codec['input_size'])
+    if step['type'] == 'TopdownAffine' else step
+    for step in _base_.val_pipeline
 ]
 
+# the synthetic faces (configs/_base_/datasets/synthetic_faces.py) in the
+# base's WFLW datasets
+data_root = _base_.synthetic_root
 train_dataloader = dict(
     num_workers=1,
-    dataset=dict(
-        data_root=data_root,
-        ann_file='annotations/face_landmarks_synthetic_train.json',
-        pipeline=train_pipeline))
+    dataset=dict(_base_.synthetic_train, pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=32,
     num_workers=1,
-    dataset=dict(
-        data_root=data_root,
-        ann_file='annotations/face_landmarks_synthetic_test.json',
-        pipeline=val_pipeline))
+    dataset=dict(_base_.synthetic_test, pipeline=val_pipeline))
 test_dataloader = val_dataloader
 test_evaluator = dict(
     _delete_=True, type='FaceAlignmentMetric', norm_mode='inter_ocular')

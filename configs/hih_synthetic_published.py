@@ -5,13 +5,4 @@
 # level on the synthetic faces (docs/decimal_heatmap.md).
 _base_ = ['./hih_synthetic.py']
 
-model = dict(
-    head=dict(
-        decimal_channels=96,
-        decimal_branch=None,
-        decimal_loss=dict(
-            _delete_=True,
-            type='SeamlessLoss',
-            use_target_weight=True,
-            loss_weight=0.05),
-        decoder=dict(mask_decimal=True, decimal_decode='argmax')))
+model = dict(head=dict(_base_.published_head, decimal_channels=96))

@@ -2,7 +2,7 @@
 # mmpose crop protocol (box from the annotation centre/scale x 1.25), with the
 # cell decimal branch (the published decimal branch is in
 # hih_wflw_published.py).
-_base_ = ['./_base_/default_runtime.py']
+_base_ = ['./_base_/default_runtime.py', './_base_/models/hih_head.py']
 
 # runtime: 60 epochs and the LR decay at epochs 30 and 50, as in the
 # published config (decay_steps [30, 50]); gamma 0.1.
@@ -22,22 +22,10 @@ param_scheduler = [
 ]
 auto_scale_lr = dict(base_batch_size=16)
 
-# codec: integer 64x64 (sigma 1.5) + decimal 8x8 (sigma 1.0) heatmaps; the
-# cell branch's logits have no fixed level, so no published max > 0 mask.
-# The decode measured best (docs/wild_faces.md): the mean of the expected
-# decimal interval and mmpose's DARK (blur 11) on the integer heatmap,
-# 16 % better than the published argmax under synthetic annotation noise
-# and 2 % better on exact labels
-codec = dict(
-    type='HIHLabel',
-    input_size=(256, 256),
-    heatmap_size=(64, 64),
-    decimal_size=(8, 8),
-    sigma=1.5,
-    decimal_sigma=1.0,
-    mask_decimal=False,
-    decimal_decode='expectation_dark',
-    blur_kernel_size=11)
+# codec and head: configs/_base_/models/hih_head.py (integer 64x64 and
+# decimal 8x8 heatmaps, the cell decimal branch, the seamless loss, the
+# expectation + DARK decode)
+codec = _base_.hih_codec
 
 # mmpose's TopdownPoseEstimator that also maps the keypoints of crops turned
 # by bbox_rotation back to the image (upright crops of rolled faces)
@@ -55,29 +43,11 @@ model = dict(
         depth=4,
         channels=256),
     head=dict(
-        type='HIHHead',
+        _base_.hih_head,
         in_channels=256,
         out_channels=98,
         num_stages=4,
         heatmaps_from_backbone=True,
-        # the decimal heatmap from the features around each keypoint's
-        # integer cell (CellDecimalBranch), trained with normalised Gaussian
-        # soft labels: the published branch and recipe do not learn in our
-        # measurements (docs/decimal_heatmap.md);
-        # configs/hih_wflw_published.py keeps them for the published weights
-        decimal_branch=dict(
-            type='CellDecimalBranch',
-            channels=32,
-            window=5,
-            hidden_channels=256,
-            detach_stream=True),
-        loss=dict(type='KeypointMSELoss', use_target_weight=True),
-        decimal_loss=dict(
-            type='SeamlessLoss',
-            use_target_weight=True,
-            soft_label='gaussian',
-            reduction='landmark',
-            loss_weight=1.0),
         decoder=codec),
     test_cfg=dict(flip_test=True))
 

@@ -10,19 +10,10 @@
 _base_ = ['./hih_wflw.py']
 
 # the published decimal branch (pooled from the whole stream, 384 channels),
-# the published loss and decode (argmax + argmax / 8 with the max > 0 mask):
-# the layout that tools/model_converters/convert_official_checkpoint.py
-# converts into
+# loss and decode (configs/_base_/models/hih_head.py): the layout that
+# tools/model_converters/convert_official_checkpoint.py converts into
 model = dict(
-    head=dict(
-        decimal_channels=384,
-        decimal_branch=None,
-        decimal_loss=dict(
-            _delete_=True,
-            type='SeamlessLoss',
-            use_target_weight=True,
-            loss_weight=0.05),
-        decoder=dict(mask_decimal=True, decimal_decode='argmax')),
+    head=dict(_base_.published_head, decimal_channels=384),
     test_cfg=dict(flip_test=False))
 
 ann_dir = 'annotations_published/'
