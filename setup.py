@@ -1,12 +1,20 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
+import re
+
 from setuptools import find_packages, setup
 
 
 def get_version() -> str:
-    scope = {}
     with open('hih_mmpose/version.py', encoding='utf-8') as f:
-        exec(f.read(), scope)
-    return scope['__version__']
+        match = re.search(r"^__version__ = '([^']+)'", f.read(), re.M)
+    return match.group(1)
+
+
+def parse_requirements(name: str) -> list:
+    """The requirement lines of requirements/<name>.txt, comments dropped."""
+    with open(f'requirements/{name}.txt', encoding='utf-8') as f:
+        lines = (line.split('#', 1)[0].strip() for line in f)
+        return [line for line in lines if line]
 
 
 setup(
@@ -17,15 +25,33 @@ setup(
     long_description_content_type='text/markdown',
     license='Apache License 2.0',
     packages=find_packages(include=['hih_mmpose', 'hih_mmpose.*']),
-    python_requires='>=3.8',
-    # The OpenMMLab stack is installed by tools/setup_env.sh: mmcv must be
-    # built with ops and mmpose without its unbuildable chumpy requirement,
-    # which plain requirement pins cannot express.
+    # the verified interpreter (tools/setup_env.sh, CI): CPython 3.11
+    python_requires='>=3.11,<3.12',
+    # tools/setup_env.sh is the verified install: it builds mmcv 2.1.0 with
+    # its ops and installs mmpose 1.3.2 and MediaPipe without their
+    # dependency lists (mmpose's requires chumpy, which no longer builds;
+    # MediaPipe's pulls jax, a second OpenCV and protobuf<5), which plain
+    # pins cannot express. `import hih_mmpose` checks the stack's versions.
     install_requires=['numpy', 'scipy'],
+    extras_require={
+        # the OpenMMLab stack's runtime imports, ONNX / OpenVINO deployment
+        'runtime': parse_requirements('runtime'),
+        'deploy': ['onnx', 'onnxruntime', 'openvino==2026.4.1'],
+        # BlazeFace (configs/detectors/blazeface.py); install with --no-deps
+        'detector': parse_requirements('detector'),
+        'tests': parse_requirements('tests'),
+    },
     classifiers=[
+        'Development Status :: 3 - Alpha',
+        'Intended Audience :: Developers',
+        'Intended Audience :: Science/Research',
         'License :: OSI Approved :: Apache Software License',
+        'Operating System :: POSIX :: Linux',
         'Programming Language :: Python :: 3',
+        'Programming Language :: Python :: 3 :: Only',
+        'Programming Language :: Python :: 3.11',
         'Topic :: Scientific/Engineering :: Artificial Intelligence',
+        'Topic :: Scientific/Engineering :: Image Recognition',
     ],
     zip_safe=False,
 )

@@ -18,8 +18,15 @@ does not load inference backends or mmdet:
 
 Research analysis shared by the tools lives in
 ``hih_mmpose.analysis`` (not imported by ``hih_mmpose`` either).
+
+Before anything is registered, the installed mmcv, mmengine, mmpose and mmdet
+are checked against the supported ranges (``hih_mmpose.version``): a wrong
+stack is an ``ImportError`` that names the package, its version and the range.
 """
-from . import codecs, datasets, engine, evaluation, models  # noqa: F401
-from .version import __version__
+from .version import __version__, check_stack_versions
+
+check_stack_versions()
+
+from . import codecs, datasets, engine, evaluation, models  # noqa: E402,F401
 
 __all__ = ['__version__']
