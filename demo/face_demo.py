@@ -4,25 +4,40 @@
 Examples:
     # an image, the offline BlazeFace detector, drawing + JSON into outputs/
     .venv/bin/python demo/face_demo.py photo.jpg \
-        --config configs/hih_wflw.py --checkpoint hih_wflw.pth \
+        --config configs/hih_wflw_published.py \
+        --checkpoint checkpoints/hih_wflw_published.pth \
         --out-dir outputs
     # a video (tracked faces), smoothed, in int8; a folder; the webcam
     .venv/bin/python demo/face_demo.py clip.mp4 ... --one-euro 1.0 0.1
     .venv/bin/python demo/face_demo.py clip.mp4 ... --precision int8
     .venv/bin/python demo/face_demo.py photos/ ...
     .venv/bin/python demo/face_demo.py 0 ... --show
+    # the 68 points of 300W from a WFLW model
+    .venv/bin/python demo/face_demo.py photo.jpg ... --keypoint-scheme 300w
 
 Videos and the webcam run in tracking mode (``FaceTracker``): the detector
 runs on the first frame and when a face is lost, the faces carry track ids,
 and the drawn frames show the frames per second.
 
+Folders are searched recursively; entries that cannot be read (a folder
+named like an image, a broken link, a file that is not an image) are
+skipped with a warning and listed at the end.
+
 Outputs in --out-dir, named after the input: the drawn image(s) (their own
-names) or ``<video>_landmarks.mp4``, and ``<input>_predictions.json`` (per
-image or frame: a list of faces with bbox, bbox_score, bbox_angle (the
-crop's rotation in degrees about the box centre), keypoints and
-keypoint_scores, in image pixels, keypoint_visible (visibility
-probabilities, models with a visibility head) and track_id for videos).
-Existing files are never replaced without --overwrite.
+names and sub-folders) or ``<video>_landmarks.mp4``,
+``<input>_predictions.json`` (per image or frame: a list of faces with bbox,
+bbox_score, bbox_angle (the crop's rotation in degrees about the box
+centre), keypoints and keypoint_scores, in image pixels, keypoint_visible
+(visibility probabilities, models with a visibility head) and track_id for
+videos) and ``<input>_coco.json``, the same faces as a COCO keypoint file
+(images, annotations with ``keypoints`` [x, y, v] * K, ``bbox``, ``score``,
+``keypoint_scores`` and mmpose's ``center`` / ``scale``; v = 1 for landmarks
+a visibility head calls hidden, else 2) that pycocotools and mmpose's face
+datasets and ``CocoMetric`` load. The folder is checked before any work
+(writable, no earlier outputs without --overwrite, no links written
+through), and the predictions of the images / frames done are written even
+when a later one fails. Without --out-dir or --show nothing is saved (the
+demo says so).
 """
 import argparse
 import json
@@ -38,7 +53,11 @@ from tqdm import tqdm
 
 from hih_mmpose.apis import (AlignedFilter, EMAFilter, FaceLandmarker,
                              FaceTracker, OneEuroFilter, load_image)
+from hih_mmpose.datasets import KEYPOINT_SCHEMES, face_annotation
 from hih_mmpose.utils import ImageTooLargeError, check_number, image_size
+from hih_mmpose.utils.output_folder import OutputFolder
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff')
 
@@ -60,7 +79,10 @@ def parse_threads(value: str):
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('input', help='image, folder, video or webcam index')
-    parser.add_argument('--config', default='configs/hih_wflw.py')
+    parser.add_argument(
+        '--config', default='configs/hih_wflw.py',
+        help='HIH config; a relative path not found from the working '
+        'folder is looked up in the repository (default: %(default)s)')
     parser.add_argument(
         '--checkpoint', required=True,
         help='trained HIH weights of --config (required: untrained weights '
@@ -90,6 +112,11 @@ def parse_args() -> argparse.Namespace:
         'BlazeFace searches turned copies of an image where it finds no '
         'face)')
     parser.add_argument('--show', action='store_true', help='show a window')
+    parser.add_argument(
+        '--keypoint-scheme', choices=sorted(KEYPOINT_SCHEMES),
+        help="landmarks written and drawn: 'wflw' (98), '300w' (68) or "
+        "'cofw' (29), selected from a WFLW model's 98 (default: the "
+        "model's own)")
     parser.add_argument('--bbox-thr', type=float, default=0.3)
     parser.add_argument(
         '--kpt-thr', type=float, default=0.,
@@ -207,21 +234,50 @@ def draw_fps(canvas: np.ndarray, fps: float) -> None:
                     int(thickness * scale), cv2.LINE_AA)
 
 
-def frames(source: str, max_pixels: Optional[int] = None
+def folder_images(folder: str) -> Tuple[List[str], List[str]]:
+    """The images of a folder and its sub-folders, as sorted paths relative
+    to it (links to files are followed for reading), and the entries named
+    like images that are not files (folders, broken links), as messages."""
+    names, skipped = [], []
+    for parent, dirs, files in os.walk(folder):
+        dirs.sort()
+        for entry in sorted(dirs + files):
+            path = osp.join(parent, entry)
+            name = osp.relpath(path, folder)
+            if not entry.lower().endswith(IMAGE_SUFFIXES):
+                continue
+            if osp.isfile(path):
+                names.append(name)
+            elif osp.islink(path) and not osp.exists(path):
+                skipped.append(f'{name}: a broken link')
+            elif osp.isdir(path):
+                skipped.append(f'{name}: a folder (searched for images '
+                               'too), not an image')
+    return sorted(names), skipped
+
+
+def frames(source: str, max_pixels: Optional[int] = None,
+           skipped: Optional[List[str]] = None
            ) -> Tuple[Iterator[Tuple[str, np.ndarray]], Optional[int],
                       Optional[cv2.VideoCapture]]:
     """(name, BGR frame) pairs of a folder, an image, a video or a webcam,
-    the number of frames if known, and the capture if any."""
+    the number of frames if known, and the capture if any. A folder's
+    entries that cannot be read are skipped with a message, added to
+    ``skipped``."""
+    skipped = [] if skipped is None else skipped
     if osp.isdir(source):
-        names = sorted(n for n in os.listdir(source)
-                       if n.lower().endswith(IMAGE_SUFFIXES))
+        names, not_files = folder_images(source)
+        for message in not_files:
+            tqdm.write(f'skipping {message}')
+        skipped.extend(not_files)
 
         def read_folder():
             for name in names:
                 try:
                     image = load_image(osp.join(source, name), max_pixels)
-                except ValueError as error:
+                except (ValueError, OSError) as error:
                     tqdm.write(f'skipping image {name}: {error}')
+                    skipped.append(f'{name}: {error}')
                     continue
                 yield name, image
 
@@ -278,27 +334,28 @@ def input_stem(source: str) -> str:
     return osp.splitext(osp.basename(osp.normpath(source)))[0] or 'input'
 
 
-def output_files(source: str, out_dir: str) -> List[str]:
-    """The files a run on ``source`` writes into ``out_dir``."""
+def output_files(source: str) -> List[str]:
+    """The files a run on ``source`` writes, relative to ``--out-dir``."""
     stem = input_stem(source)
-    files = [osp.join(out_dir, f'{stem}_predictions.json')]
+    files = [f'{stem}_predictions.json', f'{stem}_coco.json']
     if osp.isdir(source):
-        files += [osp.join(out_dir, name) for name in os.listdir(source)
-                  if name.lower().endswith(IMAGE_SUFFIXES)]
+        files += [drawn_name(name) for name in folder_images(source)[0]]
     elif is_image_file(source):
-        files.append(osp.join(out_dir, drawn_name(osp.basename(source))))
+        files.append(drawn_name(osp.basename(source)))
     else:
-        files.append(osp.join(out_dir, f'{stem}_landmarks.mp4'))
+        files.append(f'{stem}_landmarks.mp4')
     return files
 
 
 def check_out_dir(source: str, out_dir: Optional[str],
-                  overwrite: bool = False) -> None:
-    """Refuse an ``--out-dir`` where the outputs would replace the inputs
-    (the input folder, the folder of the input image, or an input named
-    like an output), or files of an earlier run (unless ``overwrite``)."""
+                  overwrite: bool = False) -> Optional[OutputFolder]:
+    """The output folder, checked before any work: refused where the
+    outputs would replace the inputs (the input folder, the folder of the
+    input image, or an input named like an output), where it cannot be
+    written, and where files (or links) of an earlier run stand in the way
+    (unless ``overwrite``). ``None`` without ``out_dir``."""
     if not out_dir:
-        return
+        return None
     if osp.isdir(source):
         input_dir = source
     elif is_image_file(source):
@@ -310,32 +367,87 @@ def check_out_dir(source: str, out_dir: Optional[str],
         raise ValueError(
             f'--out-dir {out_dir} is the folder of the input images: the '
             'drawings would replace them; choose another folder')
-    outputs = output_files(source, out_dir)
-    if any(osp.realpath(path) == osp.realpath(source) for path in outputs):
+    outputs = output_files(source)
+    if any(
+            osp.realpath(osp.join(out_dir, name)) == osp.realpath(source)
+            for name in outputs):
         raise ValueError(f'--out-dir {out_dir} would write over the input '
                          f'{source}; choose another folder')
-    existing = [path for path in outputs if osp.exists(path)]
-    if existing and not overwrite:
-        shown = ', '.join(existing[:3]) + (' ...' if len(existing) > 3
-                                          else '')
-        raise FileExistsError(
-            f'{len(existing)} output file(s) of an earlier run exist in '
-            f'--out-dir {out_dir} ({shown}); choose another folder or pass '
-            '--overwrite')
+    folder = OutputFolder(out_dir, overwrite)
+    folder.check_all(outputs)
+    return folder
+
+
+def coco_keypoints(predictions: Dict[str, List[dict]],
+                   sizes: Dict[str, Tuple[int, int]]) -> dict:
+    """The demo's predictions as a COCO keypoint file (the layout of
+    :func:`~hih_mmpose.datasets.face_annotation`): one image per image or
+    frame (``file_name`` its name, ``width``, ``height``), one annotation
+    per face with its detection ``score`` and ``keypoint_scores``."""
+    images, annotations = [], []
+    for image_id, (name, faces) in enumerate(predictions.items(), 1):
+        height, width = sizes[name]
+        images.append(dict(id=image_id, file_name=name, width=width,
+                           height=height))
+        for face in faces:
+            visible = face.get('keypoint_visible')
+            annotation = face_annotation(
+                len(annotations) + 1, image_id,
+                np.asarray(face['keypoints']),
+                None if visible is None else np.asarray(visible) >= 0.5,
+                np.asarray(face['bbox']))
+            annotation.update(score=face['bbox_score'],
+                              keypoint_scores=face['keypoint_scores'])
+            if 'track_id' in face:
+                annotation['track_id'] = face['track_id']
+            annotations.append(annotation)
+    return dict(images=images, annotations=annotations,
+                categories=[dict(id=1, name='face', supercategory='face')])
+
+
+def resolve_config(config: str) -> str:
+    """``--config`` as given, or, for a relative path that does not exist
+    from the working folder, the repository's file of that path."""
+    if osp.isabs(config) or osp.exists(config):
+        return config
+    in_repo = osp.join(REPO_ROOT, config)
+    if osp.exists(in_repo):
+        return in_repo
+    raise FileNotFoundError(
+        f'--config {config} not found (neither from the working folder '
+        f'{os.getcwd()} nor in the repository {REPO_ROOT})')
+
+
+def write_outputs(folder: OutputFolder, source: str,
+                  predictions: Dict[str, list],
+                  sizes: Dict[str, Tuple[int, int]]) -> None:
+    """The predictions JSON and the COCO keypoint JSON of what was done."""
+    stem = input_stem(source)
+    with open(folder.path(f'{stem}_predictions.json'), 'w') as f:
+        json.dump(predictions, f)
+    with open(folder.path(f'{stem}_coco.json'), 'w') as f:
+        json.dump(coco_keypoints(predictions, sizes), f)
 
 
 def main() -> None:
     args = parse_args()
     check_number('--kpt-thr', args.kpt_thr, 0, 1)
+    check_number('--bbox-thr', args.bbox_thr, 0, 1)
+    check_number('--min-score', args.min_score, 0)
     if args.max_pixels is not None:
         check_number('--max-pixels', args.max_pixels, 1, integer=True)
-    check_out_dir(args.input, args.out_dir, args.overwrite)
     make_filter = smoothing(args.smooth, args.one_euro)
     if make_filter is not None and args.no_tracking:
         raise ValueError('--smooth / --one-euro smooth tracked faces: '
                          'drop --no-tracking')
+    config = resolve_config(args.config)
+    folder = check_out_dir(args.input, args.out_dir, args.overwrite)
+    if folder is None and not args.show:
+        print('note: neither --out-dir nor --show is given: nothing will be '
+              'saved or shown, only the counts printed at the end',
+              file=sys.stderr)
     landmarker = FaceLandmarker(
-        args.config,
+        config,
         args.checkpoint,
         detector=dict(
             model=args.detector,
@@ -350,8 +462,11 @@ def main() -> None:
             calib_images=args.calib_images),
         device=args.device,
         max_pixels=args.max_pixels,
-        trust_checkpoint=args.trust_checkpoint)
-    stream, count, capture = frames(args.input, args.max_pixels)
+        trust_checkpoint=args.trust_checkpoint,
+        keypoint_scheme=args.keypoint_scheme)
+    skipped: List[str] = []
+    stream, count, capture = frames(args.input, args.max_pixels,
+                                    skipped=skipped)
     fps = (capture.get(cv2.CAP_PROP_FPS) if capture is not None else 0) or 25
     run = landmarker
     if capture is not None and not args.no_tracking:
@@ -361,14 +476,14 @@ def main() -> None:
     frame_rate = None  # frames per second, a moving average
     last_frame_end = None
     predictions: Dict[str, list] = {}
+    sizes: Dict[str, Tuple[int, int]] = {}
     writer = None
-    if args.out_dir:
-        os.makedirs(args.out_dir, exist_ok=True)
     quit_by_user = False
     try:
         for name, frame in tqdm(stream, total=count, unit='frame'):
             faces = run(frame)
             predictions[name] = to_json(faces)
+            sizes[name] = frame.shape[:2]
             canvas = draw(frame, faces, args.kpt_thr)
             if capture is not None:
                 # the whole loop: reading, detection, landmarks, drawing,
@@ -380,16 +495,20 @@ def main() -> None:
                         0.9 * frame_rate + 0.1 * rate)
                     draw_fps(canvas, frame_rate)
                 last_frame_end = now
-            if args.out_dir and capture is None:
-                cv2.imwrite(osp.join(args.out_dir, drawn_name(name)), canvas)
-            elif args.out_dir:
+            if folder is not None and capture is None:
+                path = folder.path(drawn_name(name))
+                if not cv2.imwrite(path, canvas):
+                    raise OSError(f'could not write the drawing {path}')
+            elif folder is not None:
                 if writer is None:
-                    fps = capture.get(cv2.CAP_PROP_FPS) or 25
+                    path = folder.path(
+                        f'{input_stem(args.input)}_landmarks.mp4')
                     writer = cv2.VideoWriter(
-                        osp.join(args.out_dir,
-                                 f'{input_stem(args.input)}_landmarks.mp4'),
-                        cv2.VideoWriter_fourcc(*'mp4v'), fps,
+                        path, cv2.VideoWriter_fourcc(*'mp4v'), fps,
                         canvas.shape[1::-1])
+                    if not writer.isOpened():
+                        raise OSError(f'could not open the video {path} '
+                                      'for writing')
                 writer.write(canvas)
             if args.show:
                 cv2.imshow('hih_mmpose', canvas)
@@ -401,24 +520,27 @@ def main() -> None:
         quit_by_user = True
         print(f'\ninterrupted: keeping the {len(predictions)} image(s)/'
               'frame(s) done', file=sys.stderr)
-    if writer is not None:
-        writer.release()
-    if capture is not None:
-        capture.release()
-        if count and len(predictions) < count and not quit_by_user:
-            print(f'warning: the video ended after {len(predictions)} of the '
-                  f'{count} frames its header announces (a truncated file '
-                  'or a stream that stopped); the frames read are kept',
-                  file=sys.stderr)
-    if args.out_dir:
-        with open(osp.join(args.out_dir,
-                           f'{input_stem(args.input)}_predictions.json'),
-                  'w') as f:
-            json.dump(predictions, f)
+    finally:
+        # whatever stopped the loop, the work done is written
+        if writer is not None:
+            writer.release()
+        if capture is not None:
+            capture.release()
+        if folder is not None:
+            write_outputs(folder, args.input, predictions, sizes)
+    if capture is not None and count and len(
+            predictions) < count and not quit_by_user:
+        print(f'warning: the video ended after {len(predictions)} of the '
+              f'{count} frames its header announces (a truncated file '
+              'or a stream that stopped); the frames read are kept',
+              file=sys.stderr)
     faces_found = sum(len(faces) for faces in predictions.values())
     print(f'{len(predictions)} image(s)/frame(s), {faces_found} face(s)'
-          + (f'; results in {args.out_dir}' if args.out_dir else ''),
+          + (f'; results in {args.out_dir}' if args.out_dir else '')
+          + (f'; {len(skipped)} skipped' if skipped else ''),
           file=sys.stderr)
+    if skipped:
+        print('skipped:\n  ' + '\n  '.join(skipped), file=sys.stderr)
 
 
 if __name__ == '__main__':

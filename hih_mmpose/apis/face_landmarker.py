@@ -7,6 +7,7 @@ import numpy as np
 from mmengine.config import Config
 from mmengine.logging import print_log
 
+from ..datasets.landmark_schemes import scheme_indices
 from ..deployment import (CropPredictor, optimize_for_inference,
                           resolve_runtime)
 from ..models.detectors import build_face_detector
@@ -224,6 +225,14 @@ class FaceLandmarker:
             file you trust that the safe loader refuses (see
             :func:`~hih_mmpose.utils.load_checkpoint_file`).
             Defaults to ``False``.
+        keypoint_scheme (str, optional): The landmarks returned:
+            ``'wflw'`` (98), ``'300w'`` (68, iBUG order) or ``'cofw'``
+            (29), selected from a WFLW model's 98 by
+            :data:`~hih_mmpose.datasets.WFLW_TO_300W` /
+            :data:`~hih_mmpose.datasets.WFLW_TO_COFW` (keypoints, scores and
+            visibility alike); ``None``: the model's own. Detection,
+            orientation and tracking always use the model's own landmarks.
+            Defaults to ``None``.
 
     The keyword arguments of earlier releases (``detector_weights``,
     ``bbox_thr``, ``precision``, ``backend``, ...; see
@@ -241,6 +250,7 @@ class FaceLandmarker:
                  max_pixels: Optional[int] = None,
                  random_weights: bool = False,
                  trust_checkpoint: bool = False,
+                 keypoint_scheme: Optional[str] = None,
                  **deprecated) -> None:
         from mmpose.apis import init_model
         detector_cfg, runtime_cfg = grouped_options(detector, runtime,
@@ -271,6 +281,9 @@ class FaceLandmarker:
             if 'dataset_meta' in meta:
                 self.model.dataset_meta = meta['dataset_meta']
         self.model.to(device)
+        self.keypoint_scheme = keypoint_scheme
+        self.scheme_indices = scheme_indices(
+            int(self.model.dataset_meta['num_keypoints']), keypoint_scheme)
         int8_onnx = runtime_cfg['int8_onnx']
         train = self.model.cfg.train_dataloader.dataset
         self.backend_choice = resolve_runtime(
@@ -472,6 +485,19 @@ class FaceLandmarker:
         if visible is not None:
             for face, face_visible in zip(faces, visible):
                 face['keypoint_visible'] = face_visible
+        return self.to_scheme(faces)
+
+    def to_scheme(self, faces: List[Dict]) -> List[Dict]:
+        """The faces with ``keypoints`` (K, 2), ``keypoint_scores`` (K, )
+        and ``keypoint_visible`` (K, ) in ``keypoint_scheme`` (in place;
+        unchanged for the model's own scheme)."""
+        if self.scheme_indices is not None:
+            for face in faces:
+                for key in ('keypoints', 'keypoint_scores',
+                            'keypoint_visible'):
+                    if key in face:
+                        face[key] = np.asarray(face[key])[
+                            self.scheme_indices]
         return faces
 
     def check_orientation(

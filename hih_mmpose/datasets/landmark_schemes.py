@@ -23,7 +23,7 @@ WFLW's 98 landmarks (indices as in the WFLW release and mmpose's
 96, 97                left and right pupil
 ====================  =========================================
 """
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -114,6 +114,49 @@ def wflw_to_cofw(keypoints: np.ndarray) -> np.ndarray:
         raise ValueError('wflw_to_cofw expects 98 landmarks, got '
                          f'{keypoints.shape[-2]}')
     return keypoints[..., WFLW_TO_COFW, :]
+
+
+#: ``keypoint_scheme`` names -> landmarks of the scheme and their WFLW
+#: indices (``None``: WFLW itself)
+KEYPOINT_SCHEMES = {
+    'wflw': (98, None),
+    '300w': (68, WFLW_TO_300W),
+    'cofw': (29, WFLW_TO_COFW),
+}
+
+
+def scheme_indices(num_keypoints: int,
+                   scheme: Optional[str]) -> Optional[np.ndarray]:
+    """The indices that select a keypoint scheme from a model's landmarks.
+
+    Args:
+        num_keypoints (int): Landmarks the model predicts.
+        scheme (str, optional): ``'wflw'`` (98), ``'300w'`` (68) or
+            ``'cofw'`` (29); ``None``: the model's own.
+
+    Returns:
+        np.ndarray | None: indices (K', ) into the model's landmarks, or
+        ``None`` where the model's own landmarks are the scheme.
+
+    Raises:
+        ValueError: an unknown scheme, or one the model's landmarks cannot
+            give (only WFLW's 98 convert to 68 and 29).
+    """
+    if scheme is None:
+        return None
+    if scheme not in KEYPOINT_SCHEMES:
+        raise ValueError(f'unknown keypoint_scheme {scheme!r}; choose from '
+                         f'{sorted(KEYPOINT_SCHEMES)} or None (the '
+                         "model's own)")
+    count, indices = KEYPOINT_SCHEMES[scheme]
+    if num_keypoints == count:
+        return None
+    if num_keypoints != 98:
+        raise ValueError(
+            f'keypoint_scheme {scheme!r} ({count} points) cannot be made '
+            f'from a model of {num_keypoints} landmarks: only WFLW\'s 98 '
+            'convert (to 68 and 29)')
+    return indices
 
 
 #: WFLW landmarks of the image-left and image-right eye (upright face)

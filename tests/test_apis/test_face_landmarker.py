@@ -171,3 +171,32 @@ def test_visibility_head_fields():
     for name in ('torch', 'onnxruntime', 'openvino'):
         np.testing.assert_allclose(visible[name], reference, atol=1e-4,
                                    err_msg=name)
+
+
+def test_keypoint_schemes(tiny_hih):
+    """keypoint_scheme='300w' / 'cofw': the 68 / 29 points that
+    wflw_to_300w / wflw_to_cofw select from the same call's 98, scores
+    alike; the tracker returns them too (and tracks on the 98)."""
+    from hih_mmpose.apis import FaceTracker
+    from hih_mmpose.datasets import wflw_to_300w, wflw_to_cofw
+    config, checkpoint = tiny_hih
+    image = cv2.imread(PHOTO)
+    own = FaceLandmarker(config, checkpoint, detector='haar')(image)[0]
+    for scheme, convert, count in (('300w', wflw_to_300w, 68),
+                                   ('cofw', wflw_to_cofw, 29),
+                                   ('wflw', lambda k: k, 98)):
+        landmarker = FaceLandmarker(config, checkpoint, detector='haar',
+                                    keypoint_scheme=scheme)
+        face = landmarker(image)[0]
+        assert face['keypoints'].shape == (count, 2)
+        np.testing.assert_array_equal(face['keypoints'],
+                                      convert(own['keypoints']))
+        np.testing.assert_array_equal(
+            face['keypoint_scores'],
+            convert(own['keypoint_scores'][:, None])[:, 0])
+        tracker = FaceTracker(landmarker)
+        for _ in range(2):  # detected, then followed from the 98
+            tracked = tracker(image)
+            assert tracked[0]['keypoints'].shape == (count, 2)
+    with pytest.raises(ValueError, match="unknown keypoint_scheme 'ibug'"):
+        FaceLandmarker(config, checkpoint, keypoint_scheme='ibug')

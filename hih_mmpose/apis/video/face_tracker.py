@@ -195,7 +195,8 @@ class FaceTracker:
         for face, track in zip(faces, self.tracks):
             if track['filter'] is not None:
                 face['keypoints'] = track['filter'](face['keypoints'], time)
-        return faces
+        # (and the model's own landmarks; the caller's scheme on output)
+        return self.landmarker.to_scheme(faces)
 
     def _follow(self, image: np.ndarray) -> Optional[List[Dict]]:
         """Landmarks in the boxes of the previous frame's landmarks, or

@@ -7,6 +7,8 @@ from typing import Optional
 
 import numpy as np
 
+from ...utils.validation import check_number
+
 
 def smoothing_factor(cutoff: np.ndarray, period: float) -> np.ndarray:
     """Exponential smoothing factor of a first-order low-pass filter with
@@ -39,6 +41,9 @@ class OneEuroFilter:
                  min_cutoff: float = 1.0,
                  beta: float = 0.0,
                  derivative_cutoff: float = 1.0) -> None:
+        for name, value in (('min_cutoff', min_cutoff), ('beta', beta),
+                            ('derivative_cutoff', derivative_cutoff)):
+            check_number(f'OneEuroFilter {name}', value)
         if min_cutoff <= 0 or derivative_cutoff <= 0 or beta < 0:
             raise ValueError(
                 'OneEuroFilter needs min_cutoff > 0, derivative_cutoff > 0 '
