@@ -2,7 +2,11 @@
 # model ships inside the mediapipe==0.10.21 wheel that tools/setup_env.sh
 # installs, so it needs no weights file and no download. The default face
 # detector of FaceLandmarker and the demo. Use with
-# MMPoseInferencer(det_model=<this file>, det_cat_ids=[0]).
+# MMPoseInferencer(det_model=<this file>, det_cat_ids=[0]). Its boxes are
+# mapped to the landmarks' extent, the box the landmark models are trained
+# on, by the fitted BLAZEFACE_BOX_CALIBRATION of
+# hih_mmpose/models/detectors/box_calibration.py (measured on held-out real
+# faces: docs/inference.md); box_calibration=None gives BlazeFace's own.
 _base_ = ['../_base_/face_detector_runtime.py']
 
 model = dict(

@@ -8,6 +8,7 @@ import numpy as np
 from mmdet.registry import MODELS as MMDET_MODELS
 
 from ...utils.crop_transforms import eye_line_angle
+from .box_calibration import BLAZEFACE_BOX_CALIBRATION
 from .image_face_detector import ImageFaceDetector
 
 
@@ -81,8 +82,10 @@ class BlazeFaceDetector(ImageFaceDetector):
     runs on overlapping square tiles (``tile_fraction`` of the shorter
     side) and merges the boxes with :func:`suppress_duplicates`.
 
-    Boxes are (x1, y1, x2, y2) in the input image (BlazeFace boxes span
-    roughly the brows to the chin), label 0; scores are BlazeFace's.
+    Boxes are (x1, y1, x2, y2) in the input image, label 0; scores are
+    BlazeFace's. BlazeFace's own boxes span the forehead to the chin; by
+    default they are mapped to the landmarks' extent, the box the landmark
+    models are trained on (``box_calibration``).
 
     Args:
         model (str): ``'full'`` (full range, faces up to ~5 m) or
@@ -109,6 +112,11 @@ class BlazeFaceDetector(ImageFaceDetector):
             16 wild-set faces with both eyes visible that the searches
             above miss, no new false detection on 40 face-free images;
             docs/wild_faces.md). Defaults to ``True``.
+        box_calibration (dict, optional): Maps the boxes to the landmark
+            models' convention, the landmarks' extent
+            (:class:`ImageFaceDetector`). Defaults to the fitted
+            :data:`~.box_calibration.BLAZEFACE_BOX_CALIBRATION`; ``None``:
+            BlazeFace's own boxes.
         data_preprocessor (dict, optional): mmdet data preprocessor config.
         init_cfg (dict, optional): Unused.
     """
@@ -121,10 +129,12 @@ class BlazeFaceDetector(ImageFaceDetector):
                  rotation_search: bool = True,
                  short_range_fallback: bool = True,
                  variant_search: bool = True,
+                 box_calibration: Optional[dict] = BLAZEFACE_BOX_CALIBRATION,
                  backbone: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
+            box_calibration=box_calibration,
             backbone=backbone,
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
@@ -195,11 +205,11 @@ class BlazeFaceDetector(ImageFaceDetector):
         rows = rows[(rows[:, 2] > rows[:, 0]) & (rows[:, 3] > rows[:, 1])]
         return rows[suppress_duplicates(rows[:, :4], rows[:, 4])]
 
-    def detect_oriented(
+    def detect_uncalibrated(
             self, image: np.ndarray
     ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Faces of one BGR uint8 image (H, W, 3), with the rotation that
-        makes each upright.
+        makes each upright, BlazeFace's own boxes.
 
         When the full-range model finds nothing on the image and its
         tiles, the image is searched again turned by 90, 180 and 270
@@ -251,16 +261,6 @@ class BlazeFaceDetector(ImageFaceDetector):
                                        turns, rgb.shape[:2]))
         rows = np.concatenate(found)
         return rows[suppress_duplicates(rows[:, :4], rows[:, 4])]
-
-    def detect(self, image: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        """Faces of one BGR uint8 image (H, W, 3) (see
-        :meth:`detect_oriented`).
-
-        Returns:
-            tuple: ``bboxes`` (N, 4) xyxy float32 and ``scores`` (N, ).
-        """
-        bboxes, scores, _ = self.detect_oriented(image)
-        return bboxes, scores
 
 
 def mirror_back(rows: np.ndarray, width: int) -> np.ndarray:

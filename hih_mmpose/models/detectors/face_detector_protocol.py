@@ -147,7 +147,9 @@ def build_face_detector(detector: Union[str, OrientedFaceDetector],
     detector_class = MMDET_MODELS.get(model_cfg.type)
     if detector_class is not None and issubclass(detector_class,
                                                  ImageFaceDetector):
-        return MMDET_MODELS.build(model_cfg)  # runs without weights
+        # runs without weights; built in mmdet's scope whatever the
+        # caller's default scope (mmpose's after init_model)
+        return MMDET_MODELS.build(dict(model_cfg, _scope_='mmdet'))
     if detector_weights is None:
         raise ValueError(
             f'detector {detector} is an mmdet config: give its '

@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 from mmdet.registry import MODELS as MMDET_MODELS
 
+from .box_calibration import HAAR_BOX_CALIBRATION
 from .image_face_detector import ImageFaceDetector
 
 
@@ -35,6 +36,11 @@ class HaarCascadeFaceDetector(ImageFaceDetector):
             downscaled to it for detection (boxes are mapped back), which
             bounds the time on very large images. ``None`` disables it.
             Defaults to ``1280``.
+        box_calibration (dict, optional): Maps the boxes to the landmark
+            models' convention, the landmarks' extent
+            (:class:`ImageFaceDetector`). Defaults to the fitted
+            :data:`~.box_calibration.HAAR_BOX_CALIBRATION`; ``None``: the
+            cascade's own boxes.
         data_preprocessor (dict, optional): mmdet data preprocessor config.
             Defaults to ``DetDataPreprocessor`` (no normalisation).
         init_cfg (dict, optional): Unused (nothing to initialise).
@@ -46,10 +52,12 @@ class HaarCascadeFaceDetector(ImageFaceDetector):
                  min_neighbors: int = 5,
                  min_size: Tuple[int, int] = (24, 24),
                  max_side: Optional[int] = 1280,
+                 box_calibration: Optional[dict] = HAAR_BOX_CALIBRATION,
                  backbone: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
+            box_calibration=box_calibration,
             backbone=backbone,
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
@@ -65,11 +73,15 @@ class HaarCascadeFaceDetector(ImageFaceDetector):
         self.min_size = tuple(min_size)
         self.max_side = max_side
 
-    def detect(self, image: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        """Faces of one BGR or gray uint8 image (H, W[, 3]).
+    def detect_uncalibrated(
+            self, image: np.ndarray
+    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Faces of one BGR or gray uint8 image (H, W[, 3]), the
+        cascade's own boxes, angles 0.
 
         Returns:
-            tuple: ``bboxes`` (N, 4) xyxy float32 and ``scores`` (N, ).
+            tuple: ``bboxes`` (N, 4) xyxy float32, ``scores`` (N, ),
+            ``angles`` (N, ) zeros.
         """
         gray = image if image.ndim == 2 else cv2.cvtColor(
             image, cv2.COLOR_BGR2GRAY)
@@ -90,4 +102,4 @@ class HaarCascadeFaceDetector(ImageFaceDetector):
         boxes[:, 2:] += boxes[:, :2]
         boxes /= ratio
         scores = 1 / (1 + np.exp(-np.asarray(weights, np.float32).ravel()))
-        return boxes, scores.reshape(-1)
+        return boxes, scores.reshape(-1), np.zeros(len(boxes), np.float32)

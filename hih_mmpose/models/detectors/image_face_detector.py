@@ -10,20 +10,28 @@ from mmengine.structures import InstanceData
 from torch import Tensor
 
 from ...utils.face_rotation_record import record_face_rotations
+from .box_calibration import calibrate_boxes, check_box_calibration
 
 
 class ImageFaceDetector(BaseDetector):
     """Base of face detectors that run on a numpy image outside PyTorch
     (OpenCV, MediaPipe), wrapped as mmdet detectors for ``predict``.
 
-    Subclasses implement :meth:`detect` (or :meth:`detect_oriented`);
-    boxes are label 0 (``face``). Nothing is trainable. The native
+    Subclasses implement :meth:`detect_uncalibrated`; :meth:`detect_oriented`
+    (and :meth:`detect`, ``predict``) return its boxes mapped by the
+    config's ``box_calibration`` to the box convention the landmark models
+    were trained on (:mod:`~.box_calibration`). Boxes are label 0
+    (``face``). Nothing is trainable. The native
     libraries are not safe to call from several threads at once (MediaPipe's
     graphs fail with "Packet type mismatch"), so subclasses run them under
     ``self.native_lock``: a detector shared by threads serialises only its
     native calls.
 
     Args:
+        box_calibration (dict, optional): ``dict(center_offset=(dx, dy),
+            scale=(sx, sy))`` applied to every box in the face's frame
+            (:func:`~.box_calibration.calibrate_boxes`). Defaults to
+            ``None``: the detector's own boxes.
         backbone (dict, optional): Must be empty or ``None``: these
             detectors have no backbone. mmdet's ``init_detector`` reads
             ``config.model.backbone``, so the configs carry an empty one
@@ -34,6 +42,7 @@ class ImageFaceDetector(BaseDetector):
     """
 
     def __init__(self,
+                 box_calibration: Optional[dict] = None,
                  backbone: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
@@ -48,26 +57,46 @@ class ImageFaceDetector(BaseDetector):
         # a buffer so that mmengine finds a device and dtype
         self.register_buffer('_dummy', torch.zeros(1), persistent=False)
         self.native_lock = threading.Lock()
+        self.box_calibration = check_box_calibration(box_calibration)
 
-    def detect(self, image: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        """Faces of one BGR uint8 image (H, W, 3).
+    def detect_uncalibrated(
+            self, image: np.ndarray
+    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The detector's own faces of one BGR uint8 image (H, W, 3).
 
         Returns:
-            tuple: ``bboxes`` (N, 4) xyxy float32 and ``scores`` (N, ).
+            tuple: ``bboxes`` (N, 4) xyxy float32, ``scores`` (N, ) and
+            ``angles`` (N, ), the crop rotation (degrees) that makes each
+            face upright (0 for detectors that do not tell).
         """
         raise NotImplementedError
 
     def detect_oriented(
             self, image: np.ndarray
     ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`detect` plus the crop rotation (degrees) that makes each
-        face upright; 0 for detectors that do not tell (the default).
+        """:meth:`detect_uncalibrated` with the boxes in the landmark
+        models' convention (``box_calibration``).
 
         Returns:
             tuple: ``bboxes`` (N, 4), ``scores`` (N, ), ``angles`` (N, ).
         """
-        bboxes, scores = self.detect(image)
-        return bboxes, scores, np.zeros(len(bboxes), np.float32)
+        bboxes, scores, angles = self.detect_uncalibrated(image)
+        bboxes = np.asarray(bboxes, np.float32).reshape(-1, 4)
+        angles = np.asarray(angles, np.float32).reshape(-1)
+        if self.box_calibration is not None and len(bboxes):
+            bboxes = calibrate_boxes(bboxes, angles,
+                                     **self.box_calibration)
+        return bboxes, np.asarray(scores, np.float32).reshape(-1), angles
+
+    def detect(self, image: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Faces of one BGR uint8 image (H, W, 3) (see
+        :meth:`detect_oriented`).
+
+        Returns:
+            tuple: ``bboxes`` (N, 4) xyxy float32 and ``scores`` (N, ).
+        """
+        bboxes, scores, _ = self.detect_oriented(image)
+        return bboxes, scores
 
     def predict(self,
                 batch_inputs: Tensor,
