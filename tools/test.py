@@ -72,7 +72,9 @@ def main() -> None:
     cfg = Config.fromfile(args.config)  # imports hih_mmpose (custom_imports)
     cfg = merge_args(cfg, args)
     if not args.skip_data_check:
-        check_run_datasets(cfg, args.check_images)
+        # only what a test reads: no training set needed
+        check_run_datasets(cfg, args.check_images,
+                           loaders=('test_dataloader', ))
     prepare_cpu_distributed(cfg, args.launcher)
     if not args.trust_checkpoint:
         # refuse a checkpoint that could run code before anything is built

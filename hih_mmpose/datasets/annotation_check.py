@@ -225,9 +225,12 @@ def check_face_annotations(ann_file: str,
                 outside_image=outside)
 
 
-def dataset_configs(cfg) -> List[dict]:
-    """The dataset configs of a run config's train / val / test loaders
-    (inside ``ConcatDataset`` s too), without repeats."""
+RUN_LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
+def dataset_configs(cfg, loaders: Sequence[str] = RUN_LOADERS) -> List[dict]:
+    """The dataset configs of a run config's ``loaders`` (by default train,
+    val and test; inside ``ConcatDataset`` s too), without repeats."""
     found = []
 
     def visit(dataset) -> None:
@@ -241,7 +244,7 @@ def dataset_configs(cfg) -> List[dict]:
         elif 'ann_file' in dataset and dataset not in found:
             found.append(dataset)
 
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+    for loader in loaders:
         if cfg.get(loader):
             visit(cfg[loader].get('dataset'))
     return found
@@ -278,11 +281,13 @@ def check_dataset_config(dataset: dict,
         check_images=check_images, norm_groups=norm_groups)
 
 
-def check_run_datasets(cfg, check_images: bool = False) -> None:
-    """Check every dataset of a run config (``tools/train.py`` and
-    ``tools/test.py`` call this before building the Runner) and print one
-    line per annotation file."""
-    for dataset in dataset_configs(cfg):
+def check_run_datasets(cfg,
+                       check_images: bool = False,
+                       loaders: Sequence[str] = RUN_LOADERS) -> None:
+    """Check every dataset of a run config's ``loaders`` (``tools/train.py``
+    checks train, val and test, ``tools/test.py`` the test loader only)
+    before building the Runner, and print one line per annotation file."""
+    for dataset in dataset_configs(cfg, loaders):
         counts = check_dataset_config(dataset, check_images)
         print(f'[data check] {dataset["ann_file"]}: '
               f'{counts["annotations"]} faces in {counts["images"]} images, '

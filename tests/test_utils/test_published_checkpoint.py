@@ -2,7 +2,9 @@
 """A checkpoint in the published HIH key layout (random tensors, shapes as
 the published code stores them), converted, loaded strictly, and compared
 with a forward pass written by hand from the same tensors."""
+import os
 import os.path as osp
+import shutil
 import subprocess
 import sys
 
@@ -205,3 +207,113 @@ def test_conversion_tool_never_overwrites_its_source(tmp_path):
     assert result.returncode != 0
     assert 'is the published checkpoint itself' in result.stderr
     assert checkpoint.read_bytes() == before
+
+
+def doc_commands(page: str, language: str) -> list:
+    """The commands of a page's ``language`` code blocks, continuation lines
+    joined, comments dropped."""
+    import re
+    with open(page) as f:
+        blocks = re.findall(rf'```{language}\n(.*?)```', f.read(), re.S)
+    if language != 'bash':
+        return blocks
+    commands = []
+    for block in blocks:
+        for line in block.replace('\\\n', ' ').splitlines():
+            line = re.sub(r'\s+#\s.*$', '', line).strip()
+            if line and not line.startswith('#'):
+                commands.append(line)
+    return commands
+
+
+def test_published_journey(tmp_path):
+    """docs/published_checkpoint.md as a user runs it, from a folder of
+    their own: the published file (random weights in its format) converted,
+    WFLW (a tiny release of two photos) converted and evaluated by
+    tools/test.py without a training set, then the demo on a photo, a
+    folder and a video, FaceLandmarker and MMPoseInferencer on the photo:
+    98 landmarks inside the crop of the detected face."""
+    import json
+
+    import cv2
+    import matplotlib.cbook as cbook
+    import numpy as np
+    photo = cbook.get_sample_data('grace_hopper.jpg', asfileobj=False)
+    for name in ('configs', 'tools', 'demo'):
+        (tmp_path / name).symlink_to(osp.join(REPO, name))
+    (tmp_path / 'Best' / 'WFLW').mkdir(parents=True)
+    torch.save(dict(state_dict=published_state_dict(4), epoch=60),
+               tmp_path / 'Best' / 'WFLW' / 'WFLW.pth')
+    # a WFLW release in its own format: two photos, the face's 98 points
+    # spread over the face box marked by hand
+    raw = tmp_path / 'raw'
+    images = raw / 'WFLW_images' / '0--Parade'
+    images.mkdir(parents=True)
+    lists = raw / 'WFLW_annotations' / 'list_98pt_rect_attr_train_test'
+    lists.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    lines = []
+    for name in ('a.jpg', 'b.jpg'):
+        cv2.imwrite(str(images / name), cv2.imread(photo))
+        points = rng.uniform([190, 140], [350, 330], (98, 2))
+        lines.append(' '.join(f'{v:.2f}' for v in points.ravel()) +
+                     ' 180 130 360 335 0 0 0 0 0 0 0--Parade/' + name)
+    for split in ('train', 'test'):
+        (lists / f'list_98pt_rect_attr_{split}.txt').write_text(
+            '\n'.join(lines) + '\n')
+    shutil.copy(photo, tmp_path / 'photo.jpg')
+    (tmp_path / 'photos').mkdir()
+    shutil.copy(photo, tmp_path / 'photos' / 'a.jpg')
+    writer = cv2.VideoWriter(str(tmp_path / 'clip.mp4'),
+                             cv2.VideoWriter_fourcc(*'mp4v'), 10,
+                             (512, 600))
+    for _ in range(2):
+        writer.write(cv2.imread(photo))
+    writer.release()
+
+    page = osp.join(REPO, 'docs', 'published_checkpoint.md')
+    for command in doc_commands(page, 'bash'):
+        command = command.replace('.venv/bin/python', sys.executable)
+        command = command.replace('/path/to/', f'{raw}/')
+        if 'tools/test.py' in command:
+            # a user with the test set only
+            os.remove(tmp_path / 'data' / 'wflw' / 'annotations_published' /
+                      'face_landmarks_wflw_train.json')
+        result = subprocess.run(command, shell=True, cwd=tmp_path,
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, (command, result.stderr[-3000:])
+        if 'tools/test.py' in command:
+            # the test set and WFLW's six subsets
+            for subset in ('test', 'largepose', 'occlusion', 'blur'):
+                assert subset in result.stdout + result.stderr
+    outputs = tmp_path / 'outputs'
+    assert (outputs / 'photo.jpg').is_file()
+    predictions = json.loads((outputs / 'photos_predictions.json').read_text())
+    assert len(predictions['a.jpg'][0]['keypoints']) == 68
+    assert len(json.loads(
+        (outputs / 'clip_predictions.json').read_text())) == 2
+
+    python, = doc_commands(page, 'python')
+    check = python + '''
+import json
+face = faces[0]
+pose = result['predictions'][0][0]
+print(json.dumps(dict(bbox=[float(v) for v in face['bbox']],
+                      keypoints=face['keypoints'].tolist(),
+                      inferencer_bbox=list(pose['bbox'][0]),
+                      inferencer_keypoints=pose['keypoints'])))
+'''
+    result = subprocess.run([sys.executable, '-c', check], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    for box, keypoints in ((found['bbox'], found['keypoints']),
+                           (found['inferencer_bbox'],
+                            found['inferencer_keypoints'])):
+        box, keypoints = np.asarray(box), np.asarray(keypoints)
+        assert keypoints.shape == (98, 2)
+        # BlazeFace found the face marked by hand
+        assert box[0] < 270 < box[2] and box[1] < 230 < box[3]
+        centre = (box[:2] + box[2:]) / 2
+        half = (box[2:] - box[:2]).max() * 1.25 / 2
+        assert np.all(np.abs(keypoints - centre) <= half + 2)
