@@ -14,10 +14,11 @@ from mmengine.config import Config
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
-from hih_mmpose.datasets import check_run_datasets
+from hih_mmpose.datasets import check_run_datasets, report_left_out_faces
 from hih_mmpose.utils import (add_runner_arguments, check_checkpoint_matches,
-                              check_checkpoint_safe, merge_runner_arguments,
-                              prepare_cpu_distributed, run_with_checkpoints)
+                              check_checkpoint_safe, merge_cfg_options,
+                              merge_runner_arguments, prepare_cpu_distributed,
+                              run_with_checkpoints)
 
 
 def parse_args() -> argparse.Namespace:
@@ -52,8 +53,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
             *evaluators,
             dict(type='DumpResults', out_file_path=args.dump)
         ]
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
+    merge_cfg_options(cfg, args.cfg_options)
     return cfg
 
 
@@ -75,6 +75,8 @@ def main() -> None:
         # only what a test reads: no training set needed
         check_run_datasets(cfg, args.check_images,
                            loaders=('test_dataloader', ))
+    else:
+        report_left_out_faces(cfg, loaders=('test_dataloader', ))
     prepare_cpu_distributed(cfg, args.launcher)
     if not args.trust_checkpoint:
         # refuse a checkpoint that could run code before anything is built

@@ -12,9 +12,10 @@ import argparse
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from hih_mmpose.datasets import check_run_datasets
-from hih_mmpose.utils import (add_runner_arguments, merge_runner_arguments,
-                              prepare_cpu_distributed, run_with_checkpoints)
+from hih_mmpose.datasets import check_run_datasets, report_left_out_faces
+from hih_mmpose.utils import (add_runner_arguments, merge_cfg_options,
+                              merge_runner_arguments, prepare_cpu_distributed,
+                              run_with_checkpoints)
 
 
 def parse_args() -> argparse.Namespace:
@@ -68,17 +69,40 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.default_hooks.checkpoint.save_best = None
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
+    merge_cfg_options(cfg, args.cfg_options)
     return cfg
+
+
+def check_resume(cfg: Config, resume: str) -> None:
+    """``--resume`` that has nothing to resume is an error, not a training
+    from scratch (mmengine's ``resume=True`` would log "Auto resumed from
+    the latest checkpoint None" and start over)."""
+    import os.path as osp
+
+    from mmengine.runner import find_latest_checkpoint
+    if resume == 'auto':
+        latest = find_latest_checkpoint(cfg.work_dir)
+        if latest is None or not osp.isfile(latest):
+            raise SystemExit(
+                f'error: --resume found no checkpoint to resume in '
+                f'{cfg.work_dir} (no last_checkpoint file or none that '
+                'exists); drop --resume to start a new training there, or '
+                'give --resume PATH')
+        print(f'--resume: continuing from {latest}', flush=True)
+    elif not osp.isfile(resume):
+        raise SystemExit(f'error: --resume {resume}: no such checkpoint')
 
 
 def main() -> None:
     args = parse_args()
     cfg = Config.fromfile(args.config)  # imports hih_mmpose (custom_imports)
     cfg = merge_args(cfg, args)
+    if args.resume is not None:
+        check_resume(cfg, args.resume)
     if not args.skip_data_check:
         check_run_datasets(cfg, args.check_images)
+    else:
+        report_left_out_faces(cfg)
     prepare_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     # checkpoints (load_from, --resume) load safely: weights_only with the

@@ -1,4 +1,5 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
+import os
 import os.path as osp
 import warnings
 from typing import Dict, List, Optional, Tuple, Union
@@ -29,6 +30,67 @@ def valid_boxes(boxes: np.ndarray) -> np.ndarray:
             boxes[:, 3] > boxes[:, 1]) & (boxes[:, 4] >= 0) & (
                 boxes[:, 4] <= 1)
     return keep
+
+
+#: Given boxes must have this share of their area inside the image ...
+MIN_BOX_INSIDE = 0.1
+#: ... and their longer side at most this many times the image's longer side
+MAX_BOX_TO_IMAGE = 4.
+
+
+def check_given_boxes(bboxes: object, image_shape: Tuple[int, ...]
+                      ) -> np.ndarray:
+    """Face boxes a caller gave, as (N, 4) float32 x1, y1, x2, y2 rows.
+
+    The rule: (N, 4) rows, or one box as 4 numbers (a longer flat list is
+    refused: its grouping is a guess); finite, x2 > x1 and y2 > y1; at least
+    :data:`MIN_BOX_INSIDE` of each box's area inside the image (a face may
+    be cut by the border, the crop is padded) and its longer side at most
+    :data:`MAX_BOX_TO_IMAGE` times the image's longer side.
+
+    Raises:
+        TypeError: not numbers.
+        ValueError: any other break of the rule, naming the box.
+    """
+    try:
+        boxes = np.asarray(bboxes, np.float32)
+    except (TypeError, ValueError):
+        raise TypeError('bboxes must be numbers, (N, 4) rows x1, y1, x2, '
+                        f'y2; got {str(bboxes)[:80]}') from None
+    if boxes.ndim == 1 and boxes.size not in (0, 4):
+        raise ValueError(
+            f'bboxes must be (N, 4) rows x1, y1, x2, y2, got a flat list of '
+            f'{boxes.size} numbers: give one box as 4 numbers or several '
+            'as rows')
+    if boxes.size % 4 or boxes.ndim > 2 or (boxes.ndim == 2 and
+                                            boxes.shape[1] != 4):
+        raise ValueError('bboxes must be (N, 4) rows x1, y1, x2, y2, got '
+                         f'shape {boxes.shape}')
+    boxes = boxes.reshape(-1, 4)
+    if not np.isfinite(boxes).all() or np.any(boxes[:, 2:] <= boxes[:, :2]):
+        raise ValueError('bboxes must be finite x1, y1, x2, y2 rows with '
+                         f'x2 > x1 and y2 > y1, got {boxes}')
+    height, width = image_shape[:2]
+    inside = (np.clip(boxes[:, 2], 0, width) - np.clip(boxes[:, 0], 0, width)
+              ) * (np.clip(boxes[:, 3], 0, height) -
+                   np.clip(boxes[:, 1], 0, height))
+    area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    longer = (boxes[:, 2:] - boxes[:, :2]).max(1)
+    for index in range(len(boxes)):
+        if longer[index] > MAX_BOX_TO_IMAGE * max(height, width):
+            raise ValueError(
+                f'bbox {index} {boxes[index].tolist()} is '
+                f'{longer[index] / max(height, width):.1f}x the {width} x '
+                f'{height} image; a face box may be at most '
+                f'{MAX_BOX_TO_IMAGE:g}x the image\'s longer side')
+        if inside[index] < MIN_BOX_INSIDE * area[index]:
+            raise ValueError(
+                f'bbox {index} {boxes[index].tolist()} has '
+                f'{inside[index] / area[index]:.0%} of its area inside the '
+                f'{width} x {height} image; a face box needs at least '
+                f'{MIN_BOX_INSIDE:.0%} (are the coordinates of another '
+                'image, or x, y, w, h?)')
+    return boxes
 
 
 def check_angles(angles: Optional[np.ndarray], count: int) -> np.ndarray:
@@ -205,9 +267,13 @@ class FaceLandmarker:
               Default ``32``.
             - ``int8_onnx``: for int8, a quantised model from
               ``tools/deployment/export_onnx.py --int8`` (``.onnx``, or its
-              OpenVINO ``.xml``); without it the model is quantised on
-              construction, calibrated on ``calib_images`` faces of the
-              config's training set. Default ``None``.
+              OpenVINO ``.xml``), checked against the config and checkpoint
+              (crop size, int8, the weights' stamp; a mismatch is an error:
+              :mod:`~hih_mmpose.deployment.model_fingerprint`) and an error
+              with another precision (a warning with ``'auto'``); without
+              it the model is quantised on construction, calibrated on
+              ``calib_images`` faces of the config's training set. Default
+              ``None``.
             - ``calib_images``: see ``int8_onnx``. Default ``64``.
 
             The choice of backend and precision and its reason are logged
@@ -271,6 +337,12 @@ class FaceLandmarker:
         threads = runtime_cfg['threads']
         if threads != 'auto':
             check_number('threads', threads, 1, integer=True)
+            cores = os.cpu_count() or 1
+            if threads > cores:
+                # oversubscribed OpenMP threads spin against each other
+                raise ValueError(
+                    f'threads={threads} exceeds the {cores} CPU cores of '
+                    "this machine; give at most that, or 'auto'")
         self.model = init_model(config, None, device='cpu')
         if checkpoint is not None:
             # strict, and safe: a checkpoint of another model or one that
@@ -295,6 +367,14 @@ class FaceLandmarker:
                          train.get('ann_file', ''))))
         self.backend = self.backend_choice.backend
         self.precision = self.backend_choice.precision
+        if int8_onnx is not None and self.precision != 'int8':
+            message = (f'runtime int8_onnx={int8_onnx!r} is an int8 model, '
+                       f'but the precision is {self.precision}')
+            if runtime_cfg['precision'] != 'auto':
+                raise ValueError(message + ": give precision='int8' or "
+                                 'drop int8_onnx')
+            warnings.warn(message + " ('auto' on this CPU); the file is "
+                          'not used')
         print_log(f'FaceLandmarker: backend {self.backend}, precision '
                   f'{self.precision} ({self.backend_choice.reason}; CPU: '
                   f'{describe_cpu()})', logger='current')
@@ -423,9 +503,11 @@ class FaceLandmarker:
         Args:
             image (str | np.ndarray): Path or BGR / gray / BGRA uint8 array.
             bboxes (np.ndarray, optional): Face boxes (N, 4) x1, y1, x2, y2
-                to use instead of the detector (score 1). They may extend
-                past the image border: the crop is padded with black, as
-                mmpose's ``TopdownAffine`` does.
+                to use instead of the detector (score 1), or one box as 4
+                numbers. They may extend past the image border (the crop is
+                padded with black, as mmpose's ``TopdownAffine`` does), but
+                each needs 10 % of its area inside the image and a longer
+                side of at most 4x the image's (:func:`check_given_boxes`).
             angles (np.ndarray, optional): With ``bboxes``: the crop
                 rotation of each box in degrees (N, ), mmpose's
                 ``bbox_rotation`` (the crop's x axis points along
@@ -451,21 +533,7 @@ class FaceLandmarker:
         if detected:
             boxes, angles = self.detect_faces(image)
         else:
-            try:
-                bboxes = np.asarray(bboxes, np.float32)
-            except (TypeError, ValueError):
-                raise TypeError('bboxes must be numbers, (N, 4) rows x1, '
-                                f'y1, x2, y2; got {str(bboxes)[:80]}') \
-                    from None
-            if bboxes.size % 4 or bboxes.ndim > 2 or (bboxes.ndim == 2 and
-                                                      bboxes.shape[1] != 4):
-                raise ValueError('bboxes must be (N, 4) rows x1, y1, x2, y2,'
-                                 f' got shape {bboxes.shape}')
-            bboxes = bboxes.reshape(-1, 4)
-            if not np.isfinite(bboxes).all() or np.any(
-                    bboxes[:, 2:] <= bboxes[:, :2]):
-                raise ValueError('bboxes must be finite x1, y1, x2, y2 rows '
-                                 f'with x2 > x1 and y2 > y1, got {bboxes}')
+            bboxes = check_given_boxes(bboxes, image.shape)
             boxes = np.column_stack([bboxes, np.ones(len(bboxes))])
             angles = check_angles(angles, len(boxes))
         if not len(boxes):

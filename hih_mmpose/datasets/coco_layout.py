@@ -57,7 +57,18 @@ def face_annotation(ann_id: int,
 
 def write_coco(path: str, images: List[dict],
                annotations: List[dict]) -> None:
-    """Write a COCO-style json with the single category ``face``."""
+    """Write a COCO-style json with the single category ``face`` (never
+    through a link standing at ``path``: that is an error).
+
+    Raises:
+        FileExistsError: ``path`` is a link (to a file elsewhere, or
+            dangling): the converters never write outside their output
+            folder.
+    """
+    if osp.islink(path):
+        raise FileExistsError(
+            f'{path} is a link (to {os.readlink(path)}); outputs are never '
+            'written through links: remove it or choose another --out-dir')
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     with open(path, 'w') as f:
         json.dump(

@@ -1,6 +1,7 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 """Face crops of a dataset through a test pipeline: int8 calibration data
 and the inputs of the precision evaluation."""
+import os.path as osp
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -57,6 +58,17 @@ def calibration_crops(config: Config, num: int = 64,
     (N, 3, h, w) BGR 0-255."""
     dataset_cfg = config.train_dataloader.dataset
     pipeline = config.test_dataloader.dataset.pipeline
+    if not isinstance(num, int) or isinstance(num, bool) or num < 1:
+        raise ValueError(f'int8 calibration needs at least 1 face, got '
+                         f'{num!r} (--calib-images / calib_images)')
+    ann_file = osp.join(dataset_cfg.get('data_root') or '',
+                        dataset_cfg.get('ann_file', ''))
+    if not osp.isfile(ann_file):
+        # (mmpose's dataset would stop with a bare AssertionError)
+        raise FileNotFoundError(
+            'int8 calibration reads faces of the config\'s training set, '
+            f'whose annotation file {ann_file} was not found. Prepare the '
+            'dataset, or quantise where it is and pass the int8 .onnx file')
     try:
         crops, _ = dataset_crops(dataset_cfg, pipeline, num, progress)
     except FileNotFoundError as error:

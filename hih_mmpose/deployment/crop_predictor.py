@@ -13,6 +13,7 @@ from torch import Tensor, nn
 
 from .backend_selection import PRECISIONS, check_backend_precision
 from .fast_inference import optimize_for_inference
+from .model_fingerprint import check_exported_model
 from .onnx_export import HIHDeployModel, export_onnx
 from .openvino_runtime import OpenVINOSession
 from .quantization import quantize_int8
@@ -126,6 +127,9 @@ class CropPredictor:
                             model.head.decoder.input_size)
         elif not osp.isfile(onnx_file):
             raise FileNotFoundError(f'ONNX model {onnx_file} not found')
+        else:  # the user's file: the model, precision and size they named
+            check_exported_model(onnx_file, model, precision,
+                                 model.head.decoder.input_size)
         self.onnx_file = onnx_file
         if backend == 'onnxruntime' and onnx_file.endswith('.xml'):
             raise ValueError(f'{onnx_file} is an OpenVINO IR: run it with '

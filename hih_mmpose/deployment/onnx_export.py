@@ -6,6 +6,7 @@ import torch
 from torch import Tensor, nn
 
 from ..models.heads import HIHVisibilityHead, landmark_maps
+from .model_fingerprint import stamp_onnx, weights_fingerprint
 
 
 class HIHDeployModel(nn.Module):
@@ -63,11 +64,14 @@ def export_onnx(model: nn.Module,
                 opset: int = 17) -> HIHDeployModel:
     """Export ``model`` (eval mode, CPU) to ``out_file`` with a dynamic
     batch axis; inputs ``crops``, outputs ``keypoints`` and ``scores`` (and
-    ``visible`` for a model with a visibility head).
+    ``visible`` for a model with a visibility head). The file is stamped with
+    the weights' fingerprint, ``fp32`` and the crop size
+    (:mod:`~.model_fingerprint`).
 
     Returns:
         HIHDeployModel: the exported module (to compare outputs with).
     """
+    fingerprint = weights_fingerprint(model)
     deploy = HIHDeployModel(model).eval().cpu()
     width, height = input_size
     example = torch.zeros(1, 3, height, width)
@@ -80,4 +84,5 @@ def export_onnx(model: nn.Module,
                       for name in ('crops', ) + deploy.output_names},
         opset_version=opset,
         dynamo=False)
+    stamp_onnx(out_file, fingerprint, 'fp32', input_size)
     return deploy

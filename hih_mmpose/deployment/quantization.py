@@ -9,6 +9,7 @@ from typing import List, Optional, Tuple
 import numpy as np
 from torch import nn
 
+from .model_fingerprint import stamp_onnx, weights_fingerprint
 from .onnx_export import export_onnx
 
 
@@ -69,7 +70,8 @@ def quantize_int8(model: nn.Module,
         opset (int): ONNX opset. Defaults to 17.
 
     Returns:
-        str: ``out_file``.
+        str: ``out_file``, stamped with the weights' fingerprint, ``int8``
+        and the crop size (:mod:`~.model_fingerprint`).
     """
     from onnxruntime.quantization import (CalibrationDataReader,
                                           QuantFormat, QuantType,
@@ -88,6 +90,7 @@ def quantize_int8(model: nn.Module,
 
     if len(calib_crops) == 0:
         raise ValueError('int8 calibration needs at least one crop')
+    fingerprint = weights_fingerprint(model)
     with tempfile.TemporaryDirectory() as tmp:
         fp32_file = osp.join(tmp, 'fp32.onnx')
         export_onnx(model, fp32_file, input_size, opset)
@@ -108,6 +111,7 @@ def quantize_int8(model: nn.Module,
             per_channel=True,
             op_types_to_quantize=['Conv'],
             nodes_to_exclude=excluded)
+    stamp_onnx(out_file, fingerprint, 'int8', input_size)
     return out_file
 
 

@@ -90,3 +90,24 @@ class PlainCheckpointHook(Hook):
                     'the random generators were not restored from the '
                     f'checkpoint (malformed state: {error})',
                     logger='current', level=logging.WARNING)
+
+    def before_train(self, runner) -> None:
+        """Say so when a resume lands in the middle of an epoch: mmengine's
+        epoch loop then runs that epoch again from its first batch (the
+        iteration count goes on from the checkpoint's, so the run makes more
+        iterations than an uninterrupted one and the ETA is off)."""
+        from mmengine.runner import EpochBasedTrainLoop
+        loop = runner.train_loop
+        if not isinstance(loop, EpochBasedTrainLoop) or not runner.iter:
+            return
+        per_epoch = len(loop.dataloader)
+        done = runner.iter - runner.epoch * per_epoch
+        if done > 0:
+            print_log(
+                f'resumed at iteration {runner.iter}, {done} of the '
+                f'{per_epoch} iterations into epoch {runner.epoch + 1} (an '
+                'iteration checkpoint): mmengine\'s epoch loop runs epoch '
+                f'{runner.epoch + 1} again from its first batch, so this run '
+                f'makes {done} iterations more than an uninterrupted one; '
+                'resume from an epoch checkpoint to avoid it',
+                logger='current', level=logging.WARNING)

@@ -252,11 +252,13 @@ def release_checkpoint(checkpoint: dict) -> dict:
     """A trained checkpoint made for release (``tools/misc/publish_model.py``):
     ``state_dict`` and ``meta`` only, without the optimizer, the message hub
     and the schedulers, without the random generators' states that
-    training saves for resuming, and without ``meta['dataset_meta']`` (its
-    numpy arrays; mmpose's ``init_model`` rebuilds it from the config), numpy
-    scalars as Python numbers. torch's default ``weights_only`` loader
-    reads the result, so mmpose's and mmengine's own entry points load it
-    with nothing set.
+    training saves for resuming, without ``meta['dataset_meta']`` (its
+    numpy arrays; mmpose's ``init_model`` rebuilds it from the config) and
+    without the training config's Python text (``meta['cfg']``,
+    ``meta['config']``), which mmengine's inferencers execute when they are
+    given weights and no config; numpy scalars as Python numbers. torch's
+    default ``weights_only`` loader reads the result, so mmpose's and
+    mmengine's own entry points load it with nothing set.
 
     Raises:
         CheckpointError: If ``checkpoint`` has no ``state_dict``.
@@ -264,5 +266,5 @@ def release_checkpoint(checkpoint: dict) -> dict:
     if not isinstance(checkpoint.get('state_dict'), dict):
         raise CheckpointError('the checkpoint has no state_dict')
     meta = {key: value for key, value in checkpoint.get('meta', {}).items()
-            if key not in ('dataset_meta', 'hih_rng_state')}
+            if key not in ('dataset_meta', 'hih_rng_state', 'cfg', 'config')}
     return dict(state_dict=checkpoint['state_dict'], meta=_plain(meta))

@@ -116,6 +116,10 @@ def merge_runner_arguments(cfg: Config, args: argparse.Namespace) -> None:
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     if args.work_dir is not None:
+        if osp.exists(args.work_dir) and not osp.isdir(args.work_dir):
+            raise NotADirectoryError(
+                f'--work-dir {args.work_dir} is a file; name a folder for '
+                'the logs and checkpoints')
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs',
@@ -127,3 +131,57 @@ def merge_runner_arguments(cfg: Config, args: argparse.Namespace) -> None:
                     wait_time=args.wait_time)
         if args.show_dir:
             hook.out_dir = args.show_dir
+
+
+#: keys mmpose's pose estimators and heads read from ``model.test_cfg``,
+#: and mmengine's training loops from ``train_cfg``, beyond those a config
+#: sets; a ``--cfg-options`` key below these dicts that is neither is
+#: reported (a typo is accepted by mmengine and changes nothing)
+KNOWN_OPTION_KEYS = {
+    'model.test_cfg': ('flip_test', 'flip_mode', 'shift_heatmap',
+                       'output_heatmaps', 'output_keypoint_indices'),
+    'model.train_cfg': (),
+    'train_cfg': ('type', 'by_epoch', 'max_epochs', 'max_iters',
+                  'val_begin', 'val_interval', 'dynamic_intervals'),
+}
+
+
+def unknown_option_keys(cfg: Config, options: Optional[dict]) -> list:
+    """Messages for the ``--cfg-options`` keys under ``model.test_cfg``,
+    ``model.train_cfg`` and ``train_cfg`` that the config does not have
+    and nothing in mmpose / mmengine reads, each with the closest known key.
+
+    Args:
+        cfg (Config): The config before the options are merged.
+        options (dict, optional): ``--cfg-options`` as parsed.
+    """
+    import difflib
+    messages = []
+    for key in options or {}:
+        for parent, known in KNOWN_OPTION_KEYS.items():
+            if not key.startswith(parent + '.'):
+                continue
+            leaf = key[len(parent) + 1:].split('.')[0]
+            current = cfg
+            for part in parent.split('.'):
+                current = current.get(part) if isinstance(current,
+                                                          dict) else None
+            present = tuple(current) if isinstance(current, dict) else ()
+            names = sorted(set(present) | set(known))
+            if leaf not in names:
+                close = difflib.get_close_matches(leaf, names, n=1)
+                messages.append(
+                    f'--cfg-options {key}: {parent} has no key {leaf!r} and '
+                    'nothing reads it, so it changes nothing' +
+                    (f' (did you mean {parent}.{close[0]}?)' if close else
+                     f' (known: {", ".join(names)})'))
+    return messages
+
+
+def merge_cfg_options(cfg: Config, options: Optional[dict]) -> None:
+    """Merge ``--cfg-options`` into ``cfg`` in place, first printing a
+    warning for each key of :func:`unknown_option_keys`."""
+    for message in unknown_option_keys(cfg, options):
+        print(f'warning: {message}', flush=True)
+    if options is not None:
+        cfg.merge_from_dict(options)

@@ -150,5 +150,67 @@ def test_boxes_of_the_wrong_type_are_named(tiny_hih):
     landmarker = FaceLandmarker(config, checkpoint)
     with pytest.raises(TypeError, match=r"bboxes must be numbers.*'left'"):
         landmarker(PHOTO, bboxes=[['left', 'top', 'right', 'bottom']])
-    with pytest.raises(ValueError, match=r'\(N, 4\) rows.*shape \(3,\)'):
+    with pytest.raises(ValueError, match=r'\(N, 4\) rows.*a flat list of 3'):
         landmarker(PHOTO, bboxes=[1, 2, 3])
+
+
+def test_boxes_that_cannot_hold_a_face(tiny_hih):
+    """Given boxes entirely outside the image, far larger than it, or a flat
+    list of several boxes' numbers are refused with the rule; a face cut by
+    the border still runs."""
+    from hih_mmpose.apis.face_landmarker import check_given_boxes
+    config, checkpoint = tiny_hih
+    landmarker = FaceLandmarker(config, checkpoint, detector='whole_image')
+    image = np.zeros((100, 120, 3), np.uint8)
+    with pytest.raises(ValueError, match=r'0% of its area inside the 120 x '
+                       r'100 image; a face box needs at least 10%'):
+        landmarker(image, bboxes=[[4900, 4900, 5080, 5170]])
+    with pytest.raises(ValueError, match=r'100.0x the 120 x 100 image'):
+        landmarker(image, bboxes=[[-6000, -5000, 6000, 5000]])
+    with pytest.raises(ValueError, match='a flat list of 20 numbers'):
+        landmarker(image, bboxes=list(range(1, 21)))
+    # half outside: a face cut by the border
+    assert len(landmarker(image, bboxes=[[-40, 10, 40, 90]])) == 1
+    # the rule's edges, exactly
+    check_given_boxes([[-90, 0, 10, 100]], (100, 120))  # 10 % inside
+    with pytest.raises(ValueError, match='9% of its area'):
+        check_given_boxes([[-91, 0, 9, 100]], (100, 120))
+    check_given_boxes([[0, 0, 480, 100]], (100, 120))  # 4x the longer side
+    with pytest.raises(ValueError, match='4.0x'):
+        check_given_boxes([[0, 0, 481, 100]], (100, 120))
+    assert check_given_boxes([], (100, 120)).shape == (0, 4)
+
+
+def test_more_threads_than_cores_and_collapsed_landmarks(tiny_hih):
+    import os
+
+    from hih_mmpose.apis import AlignedFilter, OneEuroFilter
+    config, checkpoint = tiny_hih
+    cores = os.cpu_count()
+    with pytest.raises(ValueError, match=f'threads={cores * 50} exceeds the '
+                       f'{cores} CPU cores'):
+        FaceLandmarker(config, checkpoint, detector='whole_image',
+                       runtime=dict(threads=cores * 50))
+    # all landmarks at one point: no similarity to align by; the filter
+    # starts over from them instead of raising LinAlgError
+    smooth = AlignedFilter(OneEuroFilter(1.0, 0.1))
+    face = np.random.default_rng(0).uniform(0, 100, (98, 2))
+    smooth(face, 0.)
+    collapsed = np.full((98, 2), 50.)
+    np.testing.assert_array_equal(smooth(collapsed, 0.04), collapsed)
+    assert np.isfinite(smooth(face, 0.08)).all()
+
+
+def test_int8_calibration_without_its_data(tiny_hih, tmp_path):
+    """int8 calibration needs faces of the training set: none asked for, or
+    the set not on disk, is named (not mmpose's bare AssertionError)."""
+    from mmengine.config import Config
+
+    from hih_mmpose.deployment import calibration_crops
+    config, _ = tiny_hih
+    cfg = Config.fromfile(config)
+    with pytest.raises(ValueError, match='at least 1 face, got 0'):
+        calibration_crops(cfg, 0)
+    cfg.train_dataloader.dataset.data_root = str(tmp_path / 'nowhere') + '/'
+    with pytest.raises(FileNotFoundError, match='annotation file .*nowhere'):
+        calibration_crops(cfg, 4)

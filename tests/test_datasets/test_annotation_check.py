@@ -244,3 +244,32 @@ def test_zero_normalising_distance(dataset):
         check_dataset_config(cfg.test_dataloader.dataset)
     # without the dataset's landmark groups it is not checked
     assert check(root, write(content))['annotations'] == 4
+
+
+def test_faces_mmpose_leaves_out_are_named(tmp_path):
+    """What mmpose's datasets drop silently (all keypoints unlabelled, a
+    box without area, crowd) is named, so --skip-data-check runs say it."""
+    import json
+
+    from hih_mmpose.datasets import faces_mmpose_leaves_out
+    keypoints = [10., 20., 2.] * 98
+    annotations = [
+        dict(id=1, image_id=1, keypoints=keypoints, num_keypoints=98,
+             bbox=[0, 0, 50, 50]),
+        dict(id=2, image_id=1, keypoints=[0.] * 294, num_keypoints=0,
+             bbox=[0, 0, 50, 50]),
+        dict(id=3, image_id=2, keypoints=keypoints, num_keypoints=98,
+             bbox=[0, 0, 0, 50]),
+        dict(id=4, image_id=2, keypoints=keypoints, num_keypoints=98,
+             bbox=[0, 0, 50, 50], iscrowd=1),
+    ]
+    path = tmp_path / 'faces.json'
+    path.write_text(json.dumps(dict(
+        images=[dict(id=1, file_name='a.jpg'), dict(id=2, file_name='b.jpg')],
+        annotations=annotations)))
+    assert faces_mmpose_leaves_out(str(path)) == [
+        'annotation 2 (a.jpg): num_keypoints 0 (every keypoint unlabelled)',
+        'annotation 3 (b.jpg): a box without area',
+        'annotation 4 (b.jpg): iscrowd',
+    ]
+    assert faces_mmpose_leaves_out(str(tmp_path / 'missing.json')) == []

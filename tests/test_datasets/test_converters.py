@@ -321,3 +321,21 @@ def test_converters_refuse_huge_images(tmp_path, png_header):
         convert_300w(str(tmp_path), str(tmp_path / 'ann'),
                      ['valid_challenge'])
     assert not list(tmp_path.glob('ann/*.json'))
+
+
+def test_converters_never_write_through_links(wflw_release, tmp_path):
+    """A link planted where a converter's annotation file goes (to a file
+    elsewhere, or dangling) is refused; its target is left as it is."""
+    root, _ = wflw_release
+    victim = tmp_path / 'victim.json'
+    victim.write_text('keep me')
+    out = tmp_path / 'annotations'
+    out.mkdir()
+    os.symlink(victim, out / 'train.json')
+    os.symlink(tmp_path / 'nowhere.json', out / 'test.json')
+    for name in ('train.json', 'test.json'):
+        with pytest.raises(FileExistsError, match='never written through'):
+            convert_wflw(str(root / 'list.txt'), str(root / 'images'),
+                         str(out / name))
+    assert victim.read_text() == 'keep me'
+    assert not os.path.lexists(tmp_path / 'nowhere.json')

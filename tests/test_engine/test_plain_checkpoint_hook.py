@@ -137,3 +137,27 @@ def test_older_checkpoints_still_load(tmp_path, tiny_train_cfg):
     runner = Runner.from_cfg(resume)
     run_with_checkpoints(runner.train)
     assert osp.isfile(str(tmp_path / 'epoch_2.pth'))
+
+
+def test_resume_from_an_iteration_checkpoint_says_it_reruns_the_epoch(
+        tmp_path, tiny_train_cfg):
+    """An iteration checkpoint 2 of 4 iterations into epoch 1: resuming
+    logs that mmengine's epoch loop runs epoch 1 again from its first batch
+    (2 iterations more than an uninterrupted run), and does so."""
+    import glob
+    first = tiny_train_cfg(str(tmp_path))
+    first.default_hooks.checkpoint = dict(type='CheckpointHook', interval=2,
+                                          by_epoch=False)
+    first.train_cfg = dict(by_epoch=True, max_epochs=1)
+    train(first)
+    second = tiny_train_cfg(str(tmp_path))
+    second.load_from = str(tmp_path / 'iter_2.pth')
+    second.resume = True
+    runner = train(second)
+    assert runner.iter == 6  # 2 + a whole epoch of 4
+    # (the log of the second run: the folder mmengine names by time)
+    logs = sorted(glob.glob(str(tmp_path / '*' / '*.log')))
+    text = open(logs[-1]).read()
+    assert 'resumed at iteration 2, 2 of the 4 iterations into epoch 1' in \
+        text
+    assert 'makes 2 iterations more than an uninterrupted one' in text

@@ -45,6 +45,15 @@ class TestFaceAlignmentMetric(TestCase):
         metric.process([], samples or self.samples)
         return metric.compute_metrics(metric.results)
 
+    def evaluate_logged(self, extra):
+        """The default metric on the four faces and ``extra``: its results
+        and the messages it logged."""
+        metric = METRICS.build(dict(type='FaceAlignmentMetric'))
+        module = 'hih_mmpose.evaluation.metrics.face_alignment_metric'
+        with mock.patch(f'{module}.print_log', wraps=print_log) as logged:
+            results = self.evaluate(metric, self.samples + [extra])
+        return results, [call.args[0] for call in logged.call_args_list]
+
     def test_nme_fr_auc(self):
         metric = METRICS.build(dict(type='FaceAlignmentMetric'))
         results = self.evaluate(metric)
@@ -137,12 +146,9 @@ class TestFaceAlignmentMetric(TestCase):
         left out with a warning, not counted as NME 0."""
         invisible = data_sample(*wflw_face(50.), img_path='hidden.jpg')
         invisible['gt_instances']['keypoints_visible'][:] = 0
-        metric = METRICS.build(dict(type='FaceAlignmentMetric'))
-        module = 'hih_mmpose.evaluation.metrics.face_alignment_metric'
-        with mock.patch(f'{module}.print_log', wraps=print_log) as logged:
-            results = self.evaluate(metric, self.samples + [invisible])
-        messages = [call.args[0] for call in logged.call_args_list]
+        results, messages = self.evaluate_logged(invisible)
         self.assertTrue(any('1 of 5 faces have no visible keypoint' in m
+                            and m.endswith('AUC: hidden.jpg')
                             for m in messages), messages)
         self.assertAlmostEqual(results['NME'], 0.075, places=9)
         self.assertAlmostEqual(results['FR@0.1'], 0.25, places=9)
@@ -150,17 +156,26 @@ class TestFaceAlignmentMetric(TestCase):
             self.evaluate(
                 METRICS.build(dict(type='FaceAlignmentMetric')), [invisible])
 
+    def test_face_with_a_nan_coordinate_is_named(self):
+        """A NaN ground-truth coordinate is an annotation error, said so
+        with the image's name, not "no visible keypoint"."""
+        pred, gt = wflw_face(5.)
+        gt[40, 1] = np.nan
+        broken = data_sample(pred, gt, img_path='nan_point.jpg')
+        results, messages = self.evaluate_logged(broken)
+        self.assertTrue(any(
+            '1 of 5 faces have a NaN or infinite ground-truth coordinate' in m
+            and 'nan_point.jpg' in m for m in messages), messages)
+        self.assertFalse(any('no visible keypoint' in m for m in messages))
+        self.assertAlmostEqual(results['NME'], 0.075, places=9)
+
     def test_face_with_zero_eye_distance_is_named(self):
         """Coinciding outer eye corners (inter-ocular distance 0, an
         annotation error) leave the face out with a warning that says so,
         not "no visible keypoint"."""
         degenerate = data_sample(*wflw_face(5., eye_distance=0.),
                                  img_path='same_corners.jpg')
-        metric = METRICS.build(dict(type='FaceAlignmentMetric'))
-        module = 'hih_mmpose.evaluation.metrics.face_alignment_metric'
-        with mock.patch(f'{module}.print_log', wraps=print_log) as logged:
-            results = self.evaluate(metric, self.samples + [degenerate])
-        messages = [call.args[0] for call in logged.call_args_list]
+        results, messages = self.evaluate_logged(degenerate)
         self.assertTrue(any(
             '1 of 5 faces have a normalising distance (inter_ocular) of 0'
             in m for m in messages), messages)

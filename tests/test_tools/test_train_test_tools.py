@@ -285,3 +285,52 @@ def test_tools_name_the_mistake(tiny_hih, trained, tmp_path):
               '--out', str(metrics), *cli(options)])
     assert set(json.loads(metrics.read_text())) == {'NME', 'FR@0.1',
                                                      'AUC@0.1'}
+
+
+def test_resume_with_nothing_to_resume(tmp_path):
+    """--resume in an empty work dir, or with a missing file, stops with a
+    message (mmengine would train from scratch, logging "Auto resumed from
+    the latest checkpoint None")."""
+    result = subprocess.run(
+        [sys.executable, 'tools/train.py', CONFIG, '--work-dir',
+         str(tmp_path), '--resume'],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert f'--resume found no checkpoint to resume in {tmp_path}' in \
+        result.stderr
+    assert not any(tmp_path.iterdir())  # nothing started
+    result = subprocess.run(
+        [sys.executable, 'tools/train.py', CONFIG, '--work-dir',
+         str(tmp_path), '--resume', str(tmp_path / 'epoch_3.pth')],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert 'epoch_3.pth: no such checkpoint' in result.stderr
+
+
+def test_cfg_options_typos_are_reported():
+    from mmengine.config import Config
+
+    from hih_mmpose.utils import unknown_option_keys
+    cfg = Config.fromfile(CONFIG)
+    messages = unknown_option_keys(cfg, {
+        'model.test_cfg.flip_tset': False,
+        'model.test_cfg.flip_test': False,
+        'model.test_cfg.shift_heatmap': True,  # read by mmpose, not set
+        'train_cfg.max_epoch': 3,
+        'train_cfg.max_epochs': 3,
+        'optim_wrapper.optimizer.lr': 1e-3,  # outside the checked dicts
+    })
+    assert len(messages) == 2
+    assert "model.test_cfg has no key 'flip_tset'" in messages[0]
+    assert 'did you mean model.test_cfg.flip_test?' in messages[0]
+    assert 'did you mean train_cfg.max_epochs?' in messages[1]
+
+
+def test_work_dir_that_is_a_file(tmp_path):
+    a_file = tmp_path / 'notes.txt'
+    a_file.write_text('')
+    result = subprocess.run(
+        [sys.executable, 'tools/train.py', CONFIG, '--work-dir', str(a_file)],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert f'--work-dir {a_file} is a file' in result.stderr

@@ -272,9 +272,13 @@ def test_released_checkpoint_loads_with_torch_defaults(tiny_hih, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert 'dropped message_hub, optimizer, param_schedulers' in \
         result.stdout
+    assert 'meta.cfg' in result.stdout
+    assert 'cfg' in torch.load(checkpoint, map_location='cpu')['meta']
     released = torch.load(out, map_location='cpu')  # weights only
     assert set(released) == {'state_dict', 'meta'}
-    assert 'dataset_meta' not in released['meta']
+    # no config text: mmengine's inferencers run meta['cfg'] when given
+    # weights without a config
+    assert not {'dataset_meta', 'cfg', 'config'} & set(released['meta'])
     from mmpose.apis import init_model
     model = init_model(config, str(out), device='cpu')
     assert model.dataset_meta['num_keypoints'] == 98  # from the config

@@ -2,7 +2,9 @@
 """Make a trained checkpoint ready to share (mmpose's publish_model.py, made
 safe to load): state_dict and meta only, nothing that torch's default
 weights-only loader refuses, so mmpose's init_model, MMPoseInferencer and
-demo/topdown_demo_with_mmdet.py load it with nothing set.
+demo/topdown_demo_with_mmdet.py load it with nothing set. The training
+config's text (meta.cfg) is dropped too: mmengine's inferencers given weights
+without a config execute it.
 
 Example:
     .venv/bin/python tools/misc/publish_model.py \
@@ -46,10 +48,14 @@ def main() -> None:
         sys.exit(f'error: the release still holds {unsafe}; not written')
     with open(args.out_file, 'rb') as f:
         sha256 = hashlib.sha256(f.read()).hexdigest()
-    dropped = sorted(set(checkpoint) - set(released))
+    dropped = sorted(set(checkpoint) - set(released)) + [
+        f'meta.{key}' for key in sorted(
+            set(checkpoint.get('meta', {})) - set(released['meta']))
+    ]
     print(f'written {args.out_file} (sha256 {sha256[:16]}...), loadable with '
-          f'torch defaults; dropped {", ".join(dropped) or "nothing"} and '
-          'meta.dataset_meta (rebuilt from the config)')
+          f'torch defaults; dropped {", ".join(dropped) or "nothing"} '
+          '(meta.dataset_meta is rebuilt from the config; the release '
+          'carries no config text, so give the config with the weights)')
 
 
 if __name__ == '__main__':

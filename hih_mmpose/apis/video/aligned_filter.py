@@ -60,6 +60,12 @@ class AlignedFilter:
             self.previous = self.inner(values, time)
             return self.previous
         matrix, offset = similarity_transform(values, self.previous)
+        if not np.isfinite(matrix).all() or abs(np.linalg.det(matrix)) < 1e-9:
+            # collapsed landmarks (all at one point, or not finite) cannot
+            # be aligned: start over from them
+            self.inner.reset()
+            self.previous = self.inner(values, time)
+            return self.previous
         smoothed = self.inner(values @ matrix.T + offset, time)
         self.previous = smoothed
         return (smoothed - offset) @ np.linalg.inv(matrix).T

@@ -138,6 +138,7 @@ class FaceAlignmentMetric(BaseMetric):
                     gt=np.asarray(gt['keypoints'])[0],
                     visible=visible > 0,
                     bbox=np.asarray(gt['bboxes']).reshape(-1)[:4],
+                    image=sample.get('img_path', ''),
                     key=_subset_key(sample.get('img_path', ''),
                                     np.asarray(gt['keypoints'])[0])))
 
@@ -169,24 +170,32 @@ class FaceAlignmentMetric(BaseMetric):
         with np.errstate(divide='ignore', invalid='ignore'):
             errors = landmark_errors(pred, gt, norm)
         nmes = per_image_nme(errors, visible)
-        unseen = ~np.isfinite(nmes) & ~degenerate
-        measured = np.isfinite(nmes) & ~degenerate
+        # (a non-finite ground-truth coordinate is an annotation error, not
+        # an unseen landmark)
+        broken = ~np.isfinite(gt).all(axis=(1, 2)) & ~degenerate
+        unseen = ~np.isfinite(nmes) & ~degenerate & ~broken
+        measured = np.isfinite(nmes) & ~degenerate & ~broken
         if not measured.any():
             raise ValueError(f'{self.__class__.__name__}: no face has a '
                              'visible keypoint and a normalising distance '
                              '> 0; nothing to evaluate')
         # neither kind of face has an error: it must not count as a
         # perfect face (NME 0)
-        for count, why in ((int(degenerate.sum()),
-                            f'a normalising distance ({self.norm_mode}) of '
-                            '0 (the landmarks that define it coincide: an '
-                            'annotation error)'),
-                           (int(unseen.sum()), 'no visible keypoint')):
-            if count:
+        for left_out, why in (
+            (degenerate, f'a normalising distance ({self.norm_mode}) of 0 '
+             '(the landmarks that define it coincide: an annotation error)'),
+            (broken, 'a NaN or infinite ground-truth coordinate (an '
+             'annotation error)'),
+                (unseen, 'no visible keypoint')):
+            if left_out.any():
+                names = [str(r.get('image', '?')) for r, out in
+                         zip(results, left_out) if out]
                 print_log(
-                    f'{count} of {len(nmes)} faces have {why}; they are '
-                    'left out of NME, FR and AUC', logger='current',
-                    level=30)
+                    f'{len(names)} of {len(nmes)} faces have {why}; they '
+                    'are left out of NME, FR and AUC: ' +
+                    ', '.join(names[:5]) + (' ...' if len(names) > 5 else
+                                            ''),
+                    logger='current', level=30)
         if not measured.all():
             results = [r for r, m in zip(results, measured) if m]
             errors, visible, nmes = (errors[measured], visible[measured],
