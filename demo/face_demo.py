@@ -54,7 +54,8 @@ from tqdm import tqdm
 from hih_mmpose.apis import (AlignedFilter, EMAFilter, FaceLandmarker,
                              FaceTracker, OneEuroFilter, load_image)
 from hih_mmpose.datasets import KEYPOINT_SCHEMES, face_annotation
-from hih_mmpose.utils import ImageTooLargeError, check_number, image_size
+from hih_mmpose.utils import (ImageTooLargeError, check_number, image_size,
+                              resolve_repo_path)
 from hih_mmpose.utils.output_folder import OutputFolder
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -408,14 +409,7 @@ def coco_keypoints(predictions: Dict[str, List[dict]],
 def resolve_config(config: str) -> str:
     """``--config`` as given, or, for a relative path that does not exist
     from the working folder, the repository's file of that path."""
-    if osp.isabs(config) or osp.exists(config):
-        return config
-    in_repo = osp.join(REPO_ROOT, config)
-    if osp.exists(in_repo):
-        return in_repo
-    raise FileNotFoundError(
-        f'--config {config} not found (neither from the working folder '
-        f'{os.getcwd()} nor in the repository {REPO_ROOT})')
+    return resolve_repo_path(config, REPO_ROOT, '--config')
 
 
 def write_outputs(folder: OutputFolder, source: str,

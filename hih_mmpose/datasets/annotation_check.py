@@ -186,6 +186,13 @@ def check_face_annotations(ann_file: str,
                     f'{list(norm_groups[1])} coincide, so its NME is '
                     'undefined (an annotation error)')
         width, height = image.get('width'), image.get('height')
+        for name, value in (('width', width), ('height', height)):
+            if value is not None and (isinstance(value, bool) or
+                                      not isinstance(value, (int, float))):
+                raise AnnotationError(
+                    f'{ann_file}: image id {image.get("id")} '
+                    f'({image.get("file_name")}) has {name} {value!r} '
+                    f'({type(value).__name__}); expected a number of pixels')
         if width and height:
             # pixel centres at integers: the image spans -0.5 .. size - 0.5
             outside += int(np.sum((xy[:, 0] < -0.5) | (xy[:, 1] < -0.5) |

@@ -7,7 +7,9 @@ precision (ONNX ``metadata_props``); a backend given that file beside a
 config and a checkpoint (``FaceLandmarker(runtime=dict(int8_onnx=...))``,
 the demo's ``--int8-onnx``) checks all three, so that the model that runs is
 the model the user named: another checkpoint's export, an fp32 file given as
-the int8 model or another input size is refused before the first face.
+the int8 model or another input size is refused before the first face. The
+OpenVINO IR converted from a stamped file carries the stamp too (OpenVINO
+keeps ONNX metadata as run-time info).
 """
 import hashlib
 import warnings
@@ -51,25 +53,10 @@ def stamp_onnx(onnx_file: str, fingerprint: str, precision: str,
     onnx.save(model, onnx_file)
 
 
-def check_exported_model(onnx_file: str, model: nn.Module, precision: str,
-                         input_size: Tuple[int, int]) -> None:
-    """Refuse an exported model that is not ``model`` at ``precision`` and
-    ``input_size`` (w, h).
-
-    Raises:
-        ValueError: not an ONNX file; its crop size, its precision (an fp32
-            graph given as int8, or the reverse) or its weights' stamp differ
-            from what the config and checkpoint make.
-
-    A file without a stamp (exported before stamps, or by another tool) is
-    checked for size and precision, and its weights with a warning that they
-    cannot be verified. An OpenVINO ``.xml`` is not checked (warning).
-    """
-    if onnx_file.endswith('.xml'):
-        warnings.warn(f'{onnx_file}: an OpenVINO IR is not checked against '
-                      'the config and checkpoint; give the .onnx file to '
-                      'have it checked')
-        return
+def _read_onnx(onnx_file: str) -> Tuple[dict, Optional[Tuple[int, int]],
+                                         bool]:
+    """(stamp, fixed crop size (w, h) or ``None``, quantised) of an ONNX
+    file."""
     import onnx
     try:
         graph = onnx.load(onnx_file, load_external_data=False)
@@ -79,17 +66,61 @@ def check_exported_model(onnx_file: str, model: nn.Module, precision: str,
             from None
     stamp = {p.key: p.value for p in graph.metadata_props}
     dims = graph.graph.input[0].type.tensor_type.shape.dim
-    size: Optional[Tuple[int, int]] = None
+    size = None
     if len(dims) == 4 and dims[2].dim_value and dims[3].dim_value:
         size = (dims[3].dim_value, dims[2].dim_value)
+    quantised = any(node.op_type in QUANTISED_OPS
+                    for node in graph.graph.node)
+    return stamp, size, quantised
+
+
+def _read_openvino(xml_file: str) -> Tuple[dict, Optional[Tuple[int, int]],
+                                           bool]:
+    """The same of an OpenVINO IR (OpenVINO keeps the ONNX file's metadata
+    in its ``framework`` run-time info)."""
+    import openvino as ov
+    try:
+        model = ov.Core().read_model(xml_file)
+    except Exception as error:
+        raise ValueError(f'{xml_file} is not an OpenVINO IR ({error})') \
+            from None
+    stamp = {}
+    for key in (WEIGHTS_KEY, PRECISION_KEY, INPUT_SIZE_KEY):
+        if model.has_rt_info(['framework', key]):
+            stamp[key] = model.get_rt_info(['framework', key]).astype(str)
+    shape = model.inputs[0].partial_shape
+    size = None
+    if shape.rank.is_static and len(shape) == 4 and shape[2].is_static \
+            and shape[3].is_static:
+        size = (shape[3].get_length(), shape[2].get_length())
+    quantised = any(op.get_type_name() == 'FakeQuantize'
+                    for op in model.get_ops())
+    return stamp, size, quantised
+
+
+def check_exported_model(onnx_file: str, model: nn.Module, precision: str,
+                         input_size: Tuple[int, int]) -> None:
+    """Refuse an exported model (``.onnx``, or the OpenVINO ``.xml`` made
+    from one) that is not ``model`` at ``precision`` and ``input_size``
+    (w, h).
+
+    Raises:
+        ValueError: not a model file; its crop size, its precision (an fp32
+            graph given as int8, or the reverse) or its weights' stamp differ
+            from what the config and checkpoint make.
+
+    A file without a stamp (exported before stamps, or by another tool) is
+    checked for size and precision, and its weights with a warning that they
+    cannot be verified.
+    """
+    reader = _read_openvino if onnx_file.endswith('.xml') else _read_onnx
+    stamp, size, quantised = reader(onnx_file)
     expected = tuple(int(v) for v in input_size)
     if size is not None and size != expected:
         raise ValueError(
             f'{onnx_file} takes {size[0]} x {size[1]} crops; the config '
             f'makes {expected[0]} x {expected[1]}: it was exported from '
             'another config')
-    quantised = any(node.op_type in QUANTISED_OPS
-                    for node in graph.graph.node)
     if precision == 'int8' and not quantised:
         raise ValueError(
             f'{onnx_file} is not quantised (no QuantizeLinear / '

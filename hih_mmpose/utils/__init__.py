@@ -9,7 +9,8 @@ from .image_io import (MAX_IMAGE_PIXELS, ImageTooLargeError,
                        check_image_pixels, image_size, load_image)
 from .launch import (add_runner_arguments, merge_cfg_options,
                      merge_runner_arguments, prepare_cpu_distributed,
-                     run_with_checkpoints, unknown_option_keys)
+                     resolve_repo_path, run_with_checkpoints,
+                     unknown_option_keys)
 from .plain_checkpoint import from_plain, to_plain
 from .published_checkpoint import convert_published_state_dict
 from .validation import check_number
@@ -22,7 +23,7 @@ __all__ = [
     'image_to_crop', 'MAX_IMAGE_PIXELS', 'ImageTooLargeError',
     'check_image_pixels', 'image_size', 'load_image', 'add_runner_arguments',
     'merge_runner_arguments', 'prepare_cpu_distributed', 'merge_cfg_options',
-    'unknown_option_keys',
+    'unknown_option_keys', 'resolve_repo_path',
     'run_with_checkpoints',
     'convert_published_state_dict', 'check_number', 'from_plain', 'to_plain'
 ]

@@ -273,3 +273,19 @@ def test_faces_mmpose_leaves_out_are_named(tmp_path):
         'annotation 4 (b.jpg): iscrowd',
     ]
     assert faces_mmpose_leaves_out(str(tmp_path / 'missing.json')) == []
+
+
+@pytest.mark.parametrize('value', ['192', None, True])
+def test_image_width_of_the_wrong_type(dataset, value):
+    """An image width given as the string "192" is named with the file and
+    the image (it was a TypeError deep in the check); a missing one is
+    allowed (the image is read instead)."""
+    root, content, write = dataset
+    content['images'][1]['width'] = value
+    if value is None:
+        check(root, write(content))
+        return
+    with pytest.raises(AnnotationError,
+                       match=r'bad\.json: image id 1 \(0001\.png\) has width '
+                       + repr(value).replace('(', r'\(') + ' '):
+        check(root, write(content))

@@ -339,3 +339,31 @@ def test_converters_never_write_through_links(wflw_release, tmp_path):
                          str(out / name))
     assert victim.read_text() == 'keep me'
     assert not os.path.lexists(tmp_path / 'nowhere.json')
+
+
+def test_cofw_images_stored_channels_first(tmp_path):
+    """COFW images stored 3 x H x W are read as the H x W x 3 image they
+    are (the same pixels as the channels-last file); other shapes are named
+    (it used to be cv2's "Bad number of channels")."""
+    rng = np.random.default_rng(2)
+    images, phis = cofw_arrays(rng)
+    first = images.copy()
+    first[0, 0] = np.ascontiguousarray(images[0, 0].transpose(2, 0, 1))
+    for name, stored in (('last', images), ('first', first)):
+        savemat(str(tmp_path / f'{name}.mat'),
+                dict(IsT=stored, phisT=phis, bboxesT=np.ones((2, 4))))
+        convert_cofw(str(tmp_path / f'{name}.mat'), 'test',
+                     str(tmp_path / name))
+    for index in ('000001', '000002'):
+        a = cv2.imread(str(tmp_path / 'last' / 'images' / 'test' /
+                           f'{index}.png'), cv2.IMREAD_UNCHANGED)
+        b = cv2.imread(str(tmp_path / 'first' / 'images' / 'test' /
+                           f'{index}.png'), cv2.IMREAD_UNCHANGED)
+        np.testing.assert_array_equal(a, b)
+    odd = images.copy()
+    odd[0, 0] = rng.integers(0, 255, (90, 80, 5), dtype=np.uint8)
+    savemat(str(tmp_path / 'odd.mat'), dict(IsT=odd, phisT=phis))
+    with pytest.raises(ValueError, match=r'odd\.mat: image 1: expected a '
+                       r'gray \(H, W\) or colour \(H, W, 3\) image, got '
+                       r'shape \(90, 80, 5\)'):
+        convert_cofw(str(tmp_path / 'odd.mat'), 'test', str(tmp_path / 'o'))

@@ -79,6 +79,23 @@ def test_precision_size_and_format_are_checked(exports):
         CropPredictor(model, 'fp32', str(text), backend='onnxruntime')
 
 
+def test_openvino_ir_is_checked_too(exports):
+    from hih_mmpose.deployment import export_openvino
+    model, int8, fp32, folder = exports
+    ir = export_openvino(int8, str(folder / 'int8.xml'))
+    crops = np.zeros((1, 3, 128, 128), np.float32)
+    predictor = CropPredictor(model, 'int8', ir, backend='openvino')
+    assert predictor(crops)[0].shape[1:] == (98, 2)
+    other = copy.deepcopy(model)
+    with torch.no_grad():
+        next(other.parameters()).add_(1e-3)
+    with pytest.raises(ValueError, match='exported from other weights'):
+        CropPredictor(other, 'int8', ir, backend='openvino')
+    fp32_ir = export_openvino(fp32, str(folder / 'fp32.xml'))
+    with pytest.raises(ValueError, match='fp32 model given as the int8'):
+        CropPredictor(model, 'int8', fp32_ir, backend='openvino')
+
+
 def test_unstamped_export_warns(exports):
     model, int8, _, folder = exports
     graph = onnx.load(int8)
@@ -104,3 +121,25 @@ def test_int8_onnx_with_another_precision(tiny_hih, exports):
     assert landmarker.precision == 'int8'
     assert not any('int8' in str(w.message) or 'stamp' in str(w.message)
                    for w in caught)
+
+
+def test_export_tool_refuses_zero_calibration_and_links(tiny_hih, tmp_path):
+    import os
+    import os.path as osp
+    import subprocess
+    import sys
+    repo = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
+    config, checkpoint = tiny_hih
+    tool = [sys.executable, 'tools/deployment/export_onnx.py', config,
+            checkpoint]
+    result = subprocess.run(tool + [str(tmp_path / 'a.onnx'), '--int8',
+                                    '--calib-images', '0'],
+                            cwd=repo, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode != 0
+    assert '--calib-images must be at least 1' in result.stderr
+    os.symlink(tmp_path / 'elsewhere.onnx', tmp_path / 'link.onnx')
+    result = subprocess.run(tool + [str(tmp_path / 'link.onnx')], cwd=repo,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0 and 'is a link' in result.stderr
+    assert not osp.lexists(tmp_path / 'elsewhere.onnx')

@@ -317,3 +317,21 @@ print(json.dumps(dict(bbox=[float(v) for v in face['bbox']],
         centre = (box[:2] + box[2:]) / 2
         half = (box[2:] - box[:2]).max() * 1.25 / 2
         assert np.all(np.abs(keypoints - centre) <= half + 2)
+
+
+def test_converter_from_another_folder(tmp_path):
+    """The converter's default --config (configs/hih_wflw_published.py) is
+    found from a folder outside the repository; a missing one is named."""
+    torch.save(dict(state_dict=published_state_dict(4)), tmp_path / 'W.pth')
+    result = subprocess.run(
+        [sys.executable, osp.join(REPO, CONVERTER), 'W.pth', 'out.pth'],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / 'out.pth').is_file()
+    result = subprocess.run(
+        [sys.executable, osp.join(REPO, CONVERTER), 'W.pth', 'out2.pth',
+         '--config', 'configs/none.py'],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert '--config configs/none.py not found (neither from the working' \
+        in result.stderr

@@ -67,6 +67,13 @@ def main() -> None:
     if args.checkpoint and osp.abspath(args.out) == osp.abspath(
             args.checkpoint):
         parser.error(f'the output {args.out} is the checkpoint')
+    if args.int8 and args.calib_images < 1:
+        parser.error(f'--calib-images must be at least 1 (int8 calibration '
+                     f'faces), got {args.calib_images}')
+    if osp.islink(args.out):
+        parser.error(f'the output {args.out} is a link (to '
+                     f'{os.readlink(args.out)}); outputs are never written '
+                     'through links: remove it or choose another path')
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     cfg = Config.fromfile(args.config)
     init_default_scope(cfg.get('default_scope', 'mmpose'))

@@ -20,8 +20,11 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from hih_mmpose.utils import (CheckpointError, convert_published_state_dict,
-                              load_checkpoint_file)
+                              load_checkpoint_file, resolve_repo_path)
 from mmpose.registry import MODELS
+
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def fail(message: str) -> None:
@@ -48,7 +51,10 @@ def main() -> None:
     parser.add_argument('src', help='published checkpoint (.pth)')
     parser.add_argument('dst', help='converted checkpoint to write')
     parser.add_argument('--config', default='configs/hih_wflw_published.py',
-                        help='hih_mmpose config the weights are for')
+                        help='hih_mmpose config the weights are for; a '
+                        'relative path not found from the working folder '
+                        'is looked up in the repository (default: '
+                        '%(default)s)')
     parser.add_argument('--trust', action='store_true',
                         help='unpickle the source fully (trusted files only)')
     args = parser.parse_args()
@@ -61,6 +67,10 @@ def main() -> None:
     print(f'{len(published)} published keys: {len(converted)} converted, '
           f'{len(dropped)} unused shortcut keys dropped, {len(unknown)} '
           'unknown')
+    try:
+        args.config = resolve_repo_path(args.config, REPO_ROOT, '--config')
+    except FileNotFoundError as error:
+        fail(str(error))
     cfg = Config.fromfile(args.config)
     init_default_scope(cfg.get('default_scope', 'mmpose'))
     model = MODELS.build(cfg.model)

@@ -37,6 +37,26 @@ def _read_hdf5(path: str, keys) -> Tuple[List[np.ndarray], np.ndarray]:
         return images, np.array(f[keys[1]]).T
 
 
+def channels_last(image: np.ndarray, source: str) -> np.ndarray:
+    """A COFW image as (H, W) or (H, W, C): an image stored channels
+    first, (C, H, W) with C of 1 or 3, is transposed.
+
+    Raises:
+        ValueError: Another number of dimensions or of channels, naming the
+            image and its shape.
+    """
+    if image.ndim == 3 and image.shape[-1] not in (1, 3) and \
+            image.shape[0] in (1, 3):
+        image = np.ascontiguousarray(image.transpose(1, 2, 0))
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    if image.ndim not in (2, 3) or (image.ndim == 3
+                                    and image.shape[-1] != 3):
+        raise ValueError(f'{source}: expected a gray (H, W) or colour '
+                         f'(H, W, 3) image, got shape {image.shape}')
+    return image
+
+
 def image_to_uint8(image: np.ndarray, source: str) -> np.ndarray:
     """A COFW image as uint8: uint8 as it is; float images in [0, 1]
     scaled by 255, float images in [0, 255] rounded.
@@ -125,14 +145,21 @@ def convert_cofw(mat_file: str,
     image_infos, annotations = [], []
     for index, (image, row) in enumerate(zip(images, phis)):
         source = f'{mat_file}: image {index + 1}'
-        image = np.asarray(image)
+        image = channels_last(np.asarray(image), source)
         if image.ndim >= 2:
             check_image_pixels(image.shape[1], image.shape[0], source)
         image = image_to_uint8(image, source)
         if image.ndim == 3:
             image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
         file_name = f'{split}/{index + 1:06d}.png'
-        cv2.imwrite(osp.join(data_root, 'images', file_name), image)
+        path = osp.join(data_root, 'images', file_name)
+        if osp.islink(path):
+            raise FileExistsError(
+                f'{path} is a link (to {os.readlink(path)}); outputs are '
+                'never written through links: remove it or choose another '
+                '--data-root')
+        if not cv2.imwrite(path, image):
+            raise OSError(f'could not write {path}')
         image_infos.append(dict(id=index, file_name=file_name,
                                 width=image.shape[1], height=image.shape[0]))
         points = np.column_stack([row[:29], row[29:58]]) - 1
