@@ -213,6 +213,16 @@ def cofw_arrays(rng):
     return images, phis
 
 
+def convert_variants(tmp_path, variants: dict, phis) -> None:
+    """Save each ``name -> images`` COFW variant as ``<name>.mat`` and
+    convert its test split into ``tmp_path / name``."""
+    for name, data in variants.items():
+        savemat(str(tmp_path / f'{name}.mat'),
+                dict(IsT=data, phisT=phis, bboxesT=np.ones((2, 4))))
+        convert_cofw(str(tmp_path / f'{name}.mat'), 'test',
+                     str(tmp_path / name))
+
+
 def check_cofw(path, phis, root):
     dataset = COFWDataset(ann_file=path, data_root='',
                           data_prefix=dict(img=str(root / 'images') + '/'),
@@ -270,11 +280,7 @@ def test_cofw_float_images_are_scaled(tmp_path):
     as_float = np.empty_like(images)
     for index, image in enumerate(images.ravel()):
         as_float[0, index] = image.astype(np.float64) / 255
-    for name, data in (('uint8', images), ('float', as_float)):
-        savemat(str(tmp_path / f'{name}.mat'),
-                dict(IsT=data, phisT=phis, bboxesT=np.ones((2, 4))))
-        convert_cofw(str(tmp_path / f'{name}.mat'), 'test',
-                     str(tmp_path / name))
+    convert_variants(tmp_path, dict(uint8=images, float=as_float), phis)
     for file_name in ('000001.png', '000002.png'):
         reference = cv2.imread(
             str(tmp_path / 'uint8' / 'images' / 'test' / file_name))
@@ -349,11 +355,7 @@ def test_cofw_images_stored_channels_first(tmp_path):
     images, phis = cofw_arrays(rng)
     first = images.copy()
     first[0, 0] = np.ascontiguousarray(images[0, 0].transpose(2, 0, 1))
-    for name, stored in (('last', images), ('first', first)):
-        savemat(str(tmp_path / f'{name}.mat'),
-                dict(IsT=stored, phisT=phis, bboxesT=np.ones((2, 4))))
-        convert_cofw(str(tmp_path / f'{name}.mat'), 'test',
-                     str(tmp_path / name))
+    convert_variants(tmp_path, dict(last=images, first=first), phis)
     for index in ('000001', '000002'):
         a = cv2.imread(str(tmp_path / 'last' / 'images' / 'test' /
                            f'{index}.png'), cv2.IMREAD_UNCHANGED)
