@@ -19,6 +19,7 @@ from hih_mmpose.utils import (add_runner_arguments, check_checkpoint_matches,
                               check_checkpoint_safe, merge_cfg_options,
                               merge_runner_arguments, prepare_cpu_distributed,
                               run_with_checkpoints)
+from hih_mmpose.utils.output_folder import refuse_link
 
 
 def parse_args() -> argparse.Namespace:
@@ -69,6 +70,9 @@ def main() -> None:
                              'of the run (the checkpoint or the config)')
     if args.out and not args.out.lower().endswith('.json'):
         raise ValueError(f'--out must be a .json file, got {args.out}')
+    for option in ('out', 'dump'):
+        if getattr(args, option):
+            refuse_link(getattr(args, option), f'--{option}')
     cfg = Config.fromfile(args.config)  # imports hih_mmpose (custom_imports)
     cfg = merge_args(cfg, args)
     if not args.skip_data_check:

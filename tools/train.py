@@ -73,6 +73,26 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     return cfg
 
 
+def check_work_dir_links(work_dir: str) -> None:
+    """Refuse a work dir that holds links: mmengine's Runner writes its
+    checkpoints, ``last_checkpoint`` and logs there by name and would write
+    through a link to a file elsewhere (or create one outside for a
+    dangling link)."""
+    import os
+    import os.path as osp
+    if not osp.isdir(work_dir):
+        return
+    links = [osp.join(work_dir, name) for name in sorted(os.listdir(work_dir))
+             if osp.islink(osp.join(work_dir, name))]
+    if links:
+        raise SystemExit(
+            f'error: --work-dir {work_dir} holds {len(links)} link(s) ('
+            + ', '.join(f'{link} -> {os.readlink(link)}'
+                        for link in links[:3]) +
+            '); the Runner would write through them: remove them or choose '
+            'another work dir')
+
+
 def check_resume(cfg: Config, resume: str) -> None:
     """``--resume`` that has nothing to resume is an error, not a training
     from scratch (mmengine's ``resume=True`` would log "Auto resumed from
@@ -97,6 +117,7 @@ def main() -> None:
     args = parse_args()
     cfg = Config.fromfile(args.config)  # imports hih_mmpose (custom_imports)
     cfg = merge_args(cfg, args)
+    check_work_dir_links(cfg.work_dir)
     if args.resume is not None:
         check_resume(cfg, args.resume)
     if not args.skip_data_check:

@@ -13,6 +13,8 @@ from typing import List, Optional
 
 import numpy as np
 
+from ..utils.output_folder import refuse_link
+
 
 def face_annotation(ann_id: int,
                     image_id: int,
@@ -65,10 +67,7 @@ def write_coco(path: str, images: List[dict],
             dangling): the converters never write outside their output
             folder.
     """
-    if osp.islink(path):
-        raise FileExistsError(
-            f'{path} is a link (to {os.readlink(path)}); outputs are never '
-            'written through links: remove it or choose another --out-dir')
+    refuse_link(path)
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     with open(path, 'w') as f:
         json.dump(

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
+from ..utils.output_folder import refuse_link
 from .coco_layout import face_annotation, write_coco
 from .label_noise import add_label_noise
 from .landmark_schemes import WFLW_TO_300W, WFLW_TO_COFW
@@ -99,7 +100,9 @@ def generate_synthetic_dataset(data_root: str,
             if noisy:
                 points = add_label_noise(points, noise_rng, label_noise)
             file_name = f'{split}/{index:06d}.png'
-            cv2.imwrite(osp.join(data_root, 'images', file_name), image)
+            path = osp.join(data_root, 'images', file_name)
+            refuse_link(path)
+            cv2.imwrite(path, image)
             images.append(dict(id=index, file_name=file_name,
                                height=image_size, width=image_size))
             landmarks.append(points)
@@ -137,6 +140,7 @@ def _write_attributes(path: str, images: List[dict],
                    occluders=list(attrs['occluders']))
         row.update({name: bool(attrs[name]) for name in ATTRIBUTES})
         rows.append(row)
+    refuse_link(path)
     with open(path, 'w') as f:
         json.dump(rows, f, indent=1)
 

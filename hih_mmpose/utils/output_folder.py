@@ -146,3 +146,17 @@ class OutputFolder:
 def shown(items: List[str]) -> str:
     """Up to three items of a list for a message."""
     return ', '.join(items[:3]) + (' ...' if len(items) > 3 else '')
+
+
+def refuse_link(path: str, option: str = 'the output') -> None:
+    """Refuse to write an output file where a link stands (to a file
+    elsewhere, or dangling): outputs are never written through links.
+
+    Raises:
+        FileExistsError: naming the link and its target.
+    """
+    if osp.islink(path):
+        raise FileExistsError(
+            f'{option} {path} is a link (to {os.readlink(path)}); outputs '
+            'are never written through links: remove it or choose another '
+            'path')

@@ -334,3 +334,24 @@ def test_work_dir_that_is_a_file(tmp_path):
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert f'--work-dir {a_file} is a file' in result.stderr
+
+
+def test_work_dir_with_links_is_refused(tmp_path):
+    """A link planted in --work-dir (named like a checkpoint, or dangling):
+    the Runner would write through it; refused before anything starts."""
+    import os
+    victim = tmp_path / 'victim.pth'
+    victim.write_bytes(b'keep me')
+    work_dir = tmp_path / 'work'
+    work_dir.mkdir()
+    os.symlink(victim, work_dir / 'epoch_1.pth')
+    os.symlink(tmp_path / 'nowhere', work_dir / 'last_checkpoint')
+    result = subprocess.run(
+        [sys.executable, 'tools/train.py', CONFIG, '--work-dir',
+         str(work_dir)],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert 'holds 2 link(s)' in result.stderr
+    assert victim.read_bytes() == b'keep me'
+    assert not os.path.lexists(tmp_path / 'nowhere')
+    assert sorted(os.listdir(work_dir)) == ['epoch_1.pth', 'last_checkpoint']

@@ -284,3 +284,24 @@ def test_released_checkpoint_loads_with_torch_defaults(tiny_hih, tmp_path):
     assert model.dataset_meta['num_keypoints'] == 98  # from the config
     again = run_tool('tools/misc/publish_model.py', str(out), str(out))
     assert again.returncode != 0 and 'is the input' in again.stderr
+
+
+def test_tools_never_write_through_links(tiny_hih, tmp_path):
+    """A link planted where a tool's named output goes (publish_model's
+    release, tools/test.py's --out, the converter's output): refused, its
+    target left as it is, nothing created outside."""
+    import os
+    config, checkpoint = tiny_hih
+    victim = tmp_path / 'victim.pth'
+    victim.write_bytes(b'keep me')
+    os.symlink(victim, tmp_path / 'release.pth')
+    os.symlink(tmp_path / 'nowhere.json', tmp_path / 'metrics.json')
+    result = run_tool('tools/misc/publish_model.py', checkpoint,
+                      str(tmp_path / 'release.pth'))
+    assert result.returncode != 0 and 'is a link' in result.stderr
+    result = run_tool('tools/test.py', config, checkpoint, '--out',
+                      str(tmp_path / 'metrics.json'), '--skip-data-check')
+    assert result.returncode != 0 and '--out' in result.stderr
+    assert 'is a link' in result.stderr
+    assert victim.read_bytes() == b'keep me'
+    assert not os.path.lexists(tmp_path / 'nowhere.json')

@@ -117,6 +117,8 @@ def main() -> None:
             figures['load'] = bench_load(args)
             print_load(figures['load'])
     if args.json:
+        from hih_mmpose.utils.output_folder import refuse_link
+        refuse_link(args.json, '--json')
         with open(args.json, 'w') as f:
             json.dump(figures, f, indent=1)
         print(f'\nfigures written to {args.json}')

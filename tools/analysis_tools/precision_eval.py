@@ -54,6 +54,9 @@ def main() -> None:
     if args.out and osp.abspath(args.out) in (osp.abspath(args.checkpoint),
                                               osp.abspath(args.config)):
         raise ValueError(f'--out {args.out} would overwrite an input')
+    if args.out:
+        from hih_mmpose.utils.output_folder import refuse_link
+        refuse_link(args.out, '--out')
     cfg = Config.fromfile(args.config)  # imports hih_mmpose
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)

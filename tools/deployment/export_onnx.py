@@ -39,6 +39,7 @@ from mmengine.registry import init_default_scope
 from hih_mmpose.deployment import (CropPredictor, export_onnx,
                                    export_openvino, quantize_int8)
 from hih_mmpose.utils import load_checkpoint_strictly
+from hih_mmpose.utils.output_folder import refuse_link
 from mmpose.apis import init_model
 
 
@@ -70,10 +71,10 @@ def main() -> None:
     if args.int8 and args.calib_images < 1:
         parser.error(f'--calib-images must be at least 1 (int8 calibration '
                      f'faces), got {args.calib_images}')
-    if osp.islink(args.out):
-        parser.error(f'the output {args.out} is a link (to '
-                     f'{os.readlink(args.out)}); outputs are never written '
-                     'through links: remove it or choose another path')
+    try:
+        refuse_link(args.out)
+    except FileExistsError as error:
+        parser.error(str(error))
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     cfg = Config.fromfile(args.config)
     init_default_scope(cfg.get('default_scope', 'mmpose'))

@@ -49,6 +49,8 @@ def main() -> None:
     rows = [np.concatenate(tiles[r * args.cols:(r + 1) * args.cols], 1)
             for r in range(args.rows)]
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+    from hih_mmpose.utils.output_folder import refuse_link
+    refuse_link(args.out, '--out')
     cv2.imwrite(args.out, np.concatenate(rows, 0),
                 [cv2.IMWRITE_JPEG_QUALITY, 85])
     print(f'written {args.out}')

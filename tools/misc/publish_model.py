@@ -20,6 +20,7 @@ import torch
 
 from hih_mmpose.utils import (CheckpointError, load_checkpoint_file,
                               release_checkpoint)
+from hih_mmpose.utils.output_folder import refuse_link
 
 
 def main() -> None:
@@ -34,10 +35,11 @@ def main() -> None:
         sys.exit(f'error: the output {args.out_file} is the input: choose '
                  'another path (nothing was written)')
     try:
+        refuse_link(args.out_file)
         checkpoint = load_checkpoint_file(args.in_file, 'cpu',
                                           args.trust_checkpoint)
         released = release_checkpoint(checkpoint)
-    except (FileNotFoundError, CheckpointError) as error:
+    except (FileNotFoundError, FileExistsError, CheckpointError) as error:
         sys.exit(f'error: {error}')
     os.makedirs(osp.dirname(osp.abspath(args.out_file)), exist_ok=True)
     torch.save(released, args.out_file)

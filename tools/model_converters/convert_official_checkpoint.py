@@ -21,6 +21,7 @@ from mmengine.registry import init_default_scope
 
 from hih_mmpose.utils import (CheckpointError, convert_published_state_dict,
                               load_checkpoint_file, resolve_repo_path)
+from hih_mmpose.utils.output_folder import refuse_link
 from mmpose.registry import MODELS
 
 
@@ -61,6 +62,10 @@ def main() -> None:
     if osp.abspath(args.dst) == osp.abspath(args.src):
         fail(f'the output {args.dst} is the published checkpoint itself: '
              'choose another path (nothing was written)')
+    try:
+        refuse_link(args.dst)
+    except FileExistsError as error:
+        fail(str(error))
 
     published = load(args.src, args.trust)
     converted, dropped, unknown = convert_published_state_dict(published)

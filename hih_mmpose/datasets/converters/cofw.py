@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from ...utils.image_io import check_image_pixels
+from ...utils.output_folder import refuse_link
 from ..coco_layout import face_annotation, write_coco
 from .crops import crop_center_scale, landmark_box
 
@@ -153,11 +154,7 @@ def convert_cofw(mat_file: str,
             image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
         file_name = f'{split}/{index + 1:06d}.png'
         path = osp.join(data_root, 'images', file_name)
-        if osp.islink(path):
-            raise FileExistsError(
-                f'{path} is a link (to {os.readlink(path)}); outputs are '
-                'never written through links: remove it or choose another '
-                '--data-root')
+        refuse_link(path)
         if not cv2.imwrite(path, image):
             raise OSError(f'could not write {path}')
         image_infos.append(dict(id=index, file_name=file_name,
