@@ -145,6 +145,11 @@ def parse_args() -> argparse.Namespace:
                         'OpenVINO)')
     parser.add_argument('--calib-images', type=int, default=64)
     parser.add_argument(
+        '--batch-images', type=int, default=1,
+        help='folders: images whose faces run through the network in one '
+        'call (their crops share batches); 1 = one image a call. Measured '
+        'in docs/light_hih.md ("Batching across images")')
+    parser.add_argument(
         '--no-tracking', action='store_true',
         help='video: run the detector on every frame')
     parser.add_argument(
@@ -308,6 +313,31 @@ def frames(source: str, max_pixels: Optional[int] = None,
     return read_video(), count, capture
 
 
+def landmark_stream(stream: Iterator[Tuple[str, np.ndarray]],
+                    run: Callable, images_a_call: int
+                    ) -> Iterator[Tuple[str, np.ndarray, List[dict]]]:
+    """(name, frame, faces) of each (name, frame) of ``stream``:
+    ``run(frame)`` per frame, or with ``images_a_call`` > 1 one
+    ``run([frame, ...])`` per that many frames (a FaceLandmarker runs their
+    faces in shared batches)."""
+    if images_a_call == 1:
+        for name, frame in stream:
+            yield name, frame, run(frame)
+        return
+    chunk: List[Tuple[str, np.ndarray]] = []
+    for item in stream:
+        chunk.append(item)
+        if len(chunk) == images_a_call:
+            results = run([frame for _, frame in chunk])
+            yield from ((name, frame, faces) for (name, frame), faces in
+                        zip(chunk, results))
+            chunk = []
+    if chunk:
+        results = run([frame for _, frame in chunk])
+        yield from ((name, frame, faces)
+                    for (name, frame), faces in zip(chunk, results))
+
+
 def is_image_file(source: str) -> bool:
     """An image by its extension (any case) or, without a known one, by
     its header (PIL identifies it); videos and webcams are not."""
@@ -430,6 +460,7 @@ def main() -> None:
     check_number('--min-score', args.min_score, 0)
     if args.max_pixels is not None:
         check_number('--max-pixels', args.max_pixels, 1, integer=True)
+    check_number('--batch-images', args.batch_images, 1, integer=True)
     make_filter = smoothing(args.smooth, args.one_euro)
     if make_filter is not None and args.no_tracking:
         raise ValueError('--smooth / --one-euro smooth tracked faces: '
@@ -474,8 +505,9 @@ def main() -> None:
     writer = None
     quit_by_user = False
     try:
-        for name, frame in tqdm(stream, total=count, unit='frame'):
-            faces = run(frame)
+        for name, frame, faces in landmark_stream(
+                tqdm(stream, total=count, unit='frame'), run,
+                args.batch_images if capture is None else 1):
             predictions[name] = to_json(faces)
             sizes[name] = frame.shape[:2]
             canvas = draw(frame, faces, args.kpt_thr)

@@ -2,7 +2,7 @@
 import os
 import os.path as osp
 import warnings
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from mmengine.config import Config
@@ -17,7 +17,7 @@ from ..utils.cpu_info import describe_cpu
 from ..utils.cpu_load import LoadAdaptiveThreads, torch_threads
 from ..utils.image_io import ImageType, load_image
 from ..utils.orientation_check import turned_rotation
-from .landmark_predictors import (CropPredictorPath, Predicted,
+from .landmark_predictors import (CropPredictorPath, Images, Predicted,
                                   TopdownPredictor)
 
 
@@ -140,6 +140,21 @@ DEPRECATED_KEYWORDS = dict(
         for key in ('backend', 'precision', 'flip_test', 'fast', 'threads',
                     'int8_onnx', 'calib_images')
     })
+
+
+def per_image(name: str, values: Optional[Sequence], count: int) -> list:
+    """``bboxes`` / ``angles`` of a call with ``count`` images: ``None``
+    for all, else a list or tuple of ``count`` entries (each ``None`` or
+    that image's array)."""
+    if values is None:
+        return [None] * count
+    if not isinstance(values, (list, tuple)) or len(values) != count:
+        raise ValueError(
+            f'with a list of {count} images, {name} must be a list of '
+            f'{count} entries (None or the boxes of each image), got '
+            f'{type(values).__name__}'
+            + (f' of {len(values)}' if hasattr(values, '__len__') else ''))
+    return list(values)
 
 
 def grouped_options(detector: Union[str, dict, object],
@@ -420,12 +435,13 @@ class FaceLandmarker:
                           backend=self.backend))
 
     def _predict(self,
-                 image: np.ndarray,
+                 image: Images,
                  bboxes: np.ndarray,
                  angles: Optional[np.ndarray],
                  check: Optional[np.ndarray] = None) -> Predicted:
         """The predictor's call on batches of ``batch_size`` faces (a
-        checked face counts once; its turned crops run in its batch), with
+        checked face counts once; its turned crops run in its batch; one
+        image for every box or a list of one image per box), with
         the CPU threads of ``threads``: keypoints (N, K, 2), scores (N, K),
         visibility (N, K) or ``None``, the chosen quarter turns (N, )."""
         bboxes = np.asarray(bboxes, np.float32).reshape(-1, 4)
@@ -435,7 +451,9 @@ class FaceLandmarker:
         for start in range(0, len(bboxes), self.batch_size):
             batch = slice(start, start + self.batch_size)
             parts.append(
-                self._run_batch(image, bboxes[batch],
+                self._run_batch(
+                    image if isinstance(image, np.ndarray) else image[batch],
+                    bboxes[batch],
                                 None if angles is None else angles[batch],
                                 None if check is None else check[batch]))
         keypoints, scores, visible, turns = (
@@ -443,7 +461,7 @@ class FaceLandmarker:
             parts[0][i] is not None else None for i in range(4))
         return keypoints, scores, visible, turns
 
-    def _run_batch(self, image: np.ndarray, bboxes: np.ndarray,
+    def _run_batch(self, image: Images, bboxes: np.ndarray,
                    angles: Optional[np.ndarray],
                    check: Optional[np.ndarray]) -> Predicted:
         """One batch through the predictor with the threads of
@@ -494,25 +512,33 @@ class FaceLandmarker:
         return boxes[chosen].reshape(-1, 5), angles[chosen]
 
     def __call__(self,
-                 image: ImageType,
+                 image: Union[ImageType, Sequence[ImageType]],
                  bboxes: Optional[np.ndarray] = None,
                  angles: Optional[np.ndarray] = None
-                 ) -> List[Dict[str, np.ndarray]]:
-        """Detect the faces of one image and their landmarks.
+                 ) -> Union[List[Dict[str, np.ndarray]],
+                            List[List[Dict[str, np.ndarray]]]]:
+        """Detect the faces of one image, or of a list of images, and their
+        landmarks.
 
         Args:
-            image (str | np.ndarray): Path or BGR / gray / BGRA uint8 array.
+            image (str | np.ndarray | list): Path or BGR / gray / BGRA uint8
+                array; or a list of them, whose faces run through the
+                network together, in batches of ``batch_size`` faces across
+                the images (the results equal those of one call per image).
             bboxes (np.ndarray, optional): Face boxes (N, 4) x1, y1, x2, y2
                 to use instead of the detector (score 1), or one box as 4
                 numbers. They may extend past the image border (the crop is
                 padded with black, as mmpose's ``TopdownAffine`` does), but
                 each needs 10 % of its area inside the image and a longer
                 side of at most 4x the image's (:func:`check_given_boxes`).
+                With a list of images: a list of as many (``None`` for an
+                image whose faces the detector finds).
             angles (np.ndarray, optional): With ``bboxes``: the crop
                 rotation of each box in degrees (N, ), mmpose's
                 ``bbox_rotation`` (the crop's x axis points along
                 ``(cos a, sin a)`` in the image: the eye line of the face).
-                Defaults to upright boxes.
+                Defaults to upright boxes. With a list of images: a list of
+                as many (or ``None``).
 
         Returns:
             list[dict]: one dict per face, ``bbox`` (4, ) xyxy,
@@ -523,9 +549,60 @@ class FaceLandmarker:
             (K, 2) and
             ``keypoint_scores`` (K, ) in image pixels; empty if no face was
             found. Keypoints are not clipped to the image: those of a face
-            cut by the border may lie outside it.
+            cut by the border may lie outside it. With a list of images, a
+            list of such lists, one per image.
         """
-        image = load_image(image, self.max_pixels)
+        if not isinstance(image, (list, tuple)):
+            return self._call_images([image], [bboxes], [angles])[0]
+        count = len(image)
+        bboxes_list = per_image('bboxes', bboxes, count)
+        angles_list = per_image('angles', angles, count)
+        return self._call_images(list(image), bboxes_list, angles_list)
+
+    def _call_images(self, images: List[ImageType],
+                     bboxes_list: List[Optional[np.ndarray]],
+                     angles_list: List[Optional[np.ndarray]]
+                     ) -> List[List[Dict[str, np.ndarray]]]:
+        """The faces of each image; all faces' crops share the batches."""
+        loaded, boxes, angles, checks = [], [], [], []
+        for image, bboxes, image_angles in zip(images, bboxes_list,
+                                               angles_list):
+            image = load_image(image, self.max_pixels)
+            image_boxes, image_angles, check = self._faces_to_run(
+                image, bboxes, image_angles)
+            loaded.append(image)
+            boxes.append(image_boxes)
+            angles.append(image_angles)
+            checks.append(check)
+        counts = [len(b) for b in boxes]
+        if not sum(counts):
+            return [[] for _ in images]
+        face_images = [image for image, count in zip(loaded, counts)
+                       for _ in range(count)]
+        all_boxes = np.concatenate(boxes)
+        used, keypoints, scores, visible = self.check_orientation(
+            face_images, all_boxes[:, :4], np.concatenate(angles),
+            np.concatenate(checks))
+        faces = [
+            dict(bbox=box[:4], bbox_score=float(box[4]),
+                 bbox_angle=float(angle), keypoints=kpts,
+                 keypoint_scores=kpt_scores) for box, angle, kpts, kpt_scores
+            in zip(all_boxes, used, keypoints, scores)
+        ]
+        if visible is not None:
+            for face, face_visible in zip(faces, visible):
+                face['keypoint_visible'] = face_visible
+        self.to_scheme(faces)
+        starts = np.cumsum([0] + counts)
+        return [faces[a:b] for a, b in zip(starts[:-1], starts[1:])]
+
+    def _faces_to_run(
+        self, image: np.ndarray, bboxes: Optional[np.ndarray],
+        angles: Optional[np.ndarray]
+    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One loaded image's faces: boxes (N, 5) with scores, crop
+        rotations (N, ) and the orientation-check marks (N, ) bool, from
+        the detector or from the given boxes."""
         if angles is not None and bboxes is None:
             raise ValueError('angles are the rotations of given bboxes; '
                              'pass bboxes too')
@@ -536,24 +613,13 @@ class FaceLandmarker:
             bboxes = check_given_boxes(bboxes, image.shape)
             boxes = np.column_stack([bboxes, np.ones(len(bboxes))])
             angles = check_angles(angles, len(boxes))
-        if not len(boxes):
-            return []
         # rolled faces found by the detector: the landmark model checks
         # their orientation; upright ones take the plain single pass
         check = (angles != 0) & (detected and self.upright
                                  and self.orientation_check)
-        angles, keypoints, scores, visible = self.check_orientation(
-            image, boxes[:, :4], angles, check)
-        faces = [
-            dict(bbox=box[:4], bbox_score=float(box[4]),
-                 bbox_angle=float(angle), keypoints=kpts,
-                 keypoint_scores=kpt_scores) for box, angle, kpts, kpt_scores
-            in zip(boxes, angles, keypoints, scores)
-        ]
-        if visible is not None:
-            for face, face_visible in zip(faces, visible):
-                face['keypoint_visible'] = face_visible
-        return self.to_scheme(faces)
+        return (boxes.reshape(-1, 5).astype(np.float32),
+                np.asarray(angles, np.float32).reshape(-1),
+                np.asarray(check, bool).reshape(-1))
 
     def to_scheme(self, faces: List[Dict]) -> List[Dict]:
         """The faces with ``keypoints`` (K, 2), ``keypoint_scores`` (K, )
@@ -569,7 +635,7 @@ class FaceLandmarker:
         return faces
 
     def check_orientation(
-        self, image: np.ndarray, bboxes: np.ndarray, angles: np.ndarray,
+        self, image: Images, bboxes: np.ndarray, angles: np.ndarray,
         check: np.ndarray
     ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, Optional[np.ndarray]]:
         """Landmarks of the faces, those marked ``check`` at the crop
@@ -584,7 +650,8 @@ class FaceLandmarker:
         without a checked face it is the plain single pass.
 
         Args:
-            image (np.ndarray): BGR uint8 image (H, W, 3).
+            image (np.ndarray | list): BGR uint8 image (H, W, 3), or a
+                list of one such image per box.
             bboxes (np.ndarray): Face boxes (N, 4).
             angles (np.ndarray): Their crop rotations (N, ), degrees.
             check (np.ndarray): Which faces to check (N, ), bool.

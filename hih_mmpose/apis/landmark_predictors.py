@@ -20,13 +20,15 @@ through exactly what ``mmpose.apis.inference_topdown`` does. Faces marked
 second), so both paths choose the same turn.
 
 Both are called as ``predictor(image, bboxes, angles=None, check=None)``
-with a BGR uint8 image (H, W, 3), boxes (N, 4) x1, y1, x2, y2, optional
+with a BGR uint8 image (H, W, 3) or a list of N such images, one per box
+(the faces of several images in one batch), boxes (N, 4) x1, y1, x2, y2,
+optional
 crop rotations (N, ) in degrees and optional orientation-check marks (N, )
 bool, and return keypoints (N, K, 2) and scores (N, K) in image pixels,
 the visibility probabilities (N, K) of a model with a visibility head
 (``None`` without one) and the quarter turns (N, ) chosen for each crop.
 """
-from typing import List, Optional, Tuple
+from typing import List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from torch import nn
@@ -40,9 +42,11 @@ from ..utils.orientation_check import choose_turns, turn_plan
 #: what a predictor returns: keypoints (N, K, 2), scores (N, K),
 #: visibility (N, K) or None, quarter turns (N, )
 Predicted = Tuple[np.ndarray, np.ndarray, Optional[np.ndarray], np.ndarray]
+#: one image for every box, or one image per box
+Images = Union[np.ndarray, Sequence[np.ndarray]]
 
 
-def pipeline_inputs(image: np.ndarray,
+def pipeline_inputs(image: Images,
                     bboxes: np.ndarray,
                     angles: Optional[np.ndarray],
                     dataset_meta: dict,
@@ -52,13 +56,19 @@ def pipeline_inputs(image: np.ndarray,
     the face's crop rotation in degrees, 0 included: the landmarker decides
     it, so the pipeline's ``BBoxRotationFromDetector`` leaves it alone (a
     zero rotation warps exactly as none), and ``orientation_check`` (bool)
-    for ``UprightTopdownPoseEstimator``."""
+    for ``UprightTopdownPoseEstimator``. ``image``: one image (H, W, 3)
+    for every box, or a list of one image per box."""
     angles = np.zeros(len(bboxes)) if angles is None else np.asarray(
         angles, np.float64).reshape(-1)
     check = np.zeros(len(bboxes), bool) if check is None else np.asarray(
         check, bool).reshape(-1)
+    images = ([image] * len(bboxes)
+              if isinstance(image, np.ndarray) else list(image))
+    if len(images) != len(bboxes):
+        raise ValueError(f'{len(images)} images given for {len(bboxes)} '
+                         'boxes; give one image, or one per box')
     infos = []
-    for box, angle, marked in zip(bboxes, angles, check):
+    for image, box, angle, marked in zip(images, bboxes, angles, check):
         info = dict(img=image, bbox=np.asarray(box, np.float32)[None, :4],
                     bbox_score=np.ones(1, np.float32),
                     bbox_rotation=np.array([angle], np.float32),
@@ -88,7 +98,7 @@ class TopdownPredictor:
         self.with_visibility = isinstance(model.head, HIHVisibilityHead)
 
     def __call__(self,
-                 image: np.ndarray,
+                 image: Images,
                  bboxes: np.ndarray,
                  angles: Optional[np.ndarray] = None,
                  check: Optional[np.ndarray] = None) -> Predicted:
@@ -156,7 +166,7 @@ class CropPredictorPath:
         self.crop_predictor = crop_predictor
 
     def __call__(self,
-                 image: np.ndarray,
+                 image: Images,
                  bboxes: np.ndarray,
                  angles: Optional[np.ndarray] = None,
                  check: Optional[np.ndarray] = None) -> Predicted:

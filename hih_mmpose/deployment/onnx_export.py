@@ -6,6 +6,7 @@ import torch
 from torch import Tensor, nn
 
 from ..models.heads import HIHVisibilityHead, landmark_maps
+from .export_rewrites import export_rewrites
 from .model_fingerprint import stamp_onnx, weights_fingerprint
 
 
@@ -75,14 +76,15 @@ def export_onnx(model: nn.Module,
     deploy = HIHDeployModel(model).eval().cpu()
     width, height = input_size
     example = torch.zeros(1, 3, height, width)
-    torch.onnx.export(
-        deploy, (example, ),
-        out_file,
-        input_names=['crops'],
-        output_names=list(deploy.output_names),
-        dynamic_axes={name: {0: 'batch'}
-                      for name in ('crops', ) + deploy.output_names},
-        opset_version=opset,
-        dynamo=False)
+    with export_rewrites():  # (mmpose's LiteHRNet: constant pool sizes)
+        torch.onnx.export(
+            deploy, (example, ),
+            out_file,
+            input_names=['crops'],
+            output_names=list(deploy.output_names),
+            dynamic_axes={name: {0: 'batch'}
+                          for name in ('crops', ) + deploy.output_names},
+            opset_version=opset,
+            dynamo=False)
     stamp_onnx(out_file, fingerprint, 'fp32', input_size)
     return deploy

@@ -30,18 +30,20 @@ import torch
 
 # the bench package sits beside this script, whose folder Python puts first
 # on the module search path when the script runs
+from bench.batching import bench_batching, print_batching
 from bench.common import HIH_CONFIGS, MACHINE
 from bench.flops import bench_flops, print_flops
 from bench.gpu import bench_gpu, print_gpu
 from bench.inference import bench_hrnet, bench_inference, print_inference
+from bench.light import bench_light, print_light
 from bench.onnx_runtime import bench_onnx, print_onnx
 from bench.precision import bench_precision, print_precision
 from bench.serving import bench_serving, print_serving
 from bench.training import bench_train, print_train
 from bench.under_load import bench_load, print_load
 
-SECTIONS = ('inference', 'precision', 'train', 'flops', 'onnx', 'gpu',
-            'load', 'serving')
+SECTIONS = ('inference', 'precision', 'light', 'batching', 'train', 'flops',
+            'onnx', 'gpu', 'load', 'serving')
 
 
 def parse_args() -> argparse.Namespace:
@@ -69,6 +71,11 @@ def parse_args() -> argparse.Namespace:
                         '(default: random weights; same cost)')
     parser.add_argument('--serving-calls', type=int, default=10,
                         help='serving section: calls per thread')
+    parser.add_argument(
+        '--batching-precision', default='int8',
+        choices=['fp32', 'bf16', 'int8', 'auto'],
+        help='batching section: the landmarkers\' precision (int8: '
+        'quantised on synthetic faces)')
     parser.add_argument('--json', help='also write the figures here')
     return parser.parse_args()
 
@@ -98,6 +105,12 @@ def main() -> None:
         if 'precision' in args.sections:
             figures['precision'] = bench_precision(args)
             print_precision(figures['precision'])
+        if 'light' in args.sections:
+            figures['light'] = bench_light(args)
+            print_light(figures['light'])
+        if 'batching' in args.sections:
+            figures['batching'] = bench_batching(args)
+            print_batching(figures['batching'])
         if 'train' in args.sections:
             figures['train'] = bench_train(args, work_dir)
             print_train(figures['train'])

@@ -19,7 +19,15 @@ HIH_CONFIGS = {
     'T': 'configs/hih-t_hg1_1xb16-60e_wflw-256x256.py',
     'S': 'configs/hih-s_hg2_1xb16-60e_wflw-256x256.py',
     'B': 'configs/hih_wflw.py',
+    'L': 'configs/hih_litehrnet-18_1xb16-60e_wflw-256x256.py',
 }
+#: the hourglass models (the published networks); the inference, FLOPs,
+#: ONNX and GPU sections compare them with their paper and plain-PyTorch
+#: twins, so they skip the light HIH ('L'), which the light and precision
+#: sections cover
+HOURGLASS = ('T', 'S', 'B')
+MODEL_NAMES = {'T': 'HIH-T', 'S': 'HIH-S', 'B': 'HIH-B',
+               'L': 'light HIH (LiteHRNet-18)'}
 # Published (paper Table) params / GFLOPs of HIH-T / S / B.
 PUBLISHED = {'T': (10.37, 6.99), 'S': (14.47, 10.38), 'B': (22.68, 17.15)}
 HRNET_CONFIG = ('face_2d_keypoint/topdown_heatmap/wflw/'
@@ -148,12 +156,17 @@ def face_batch(model: nn.Module, batch_size: int, device: str) -> dict:
 def build_model(config: str,
                 device: str,
                 calibration_batch: int = 4,
-                published: bool = False):
+                published: bool = False,
+                overrides: Optional[dict] = None):
     """mmpose ``init_model`` (random weights), BN calibrated on faces.
     ``published``: with the published decimal branch (the network of the
-    paper and of the published checkpoint) instead of the config's."""
+    paper and of the published checkpoint) instead of the config's.
+    ``overrides``: ``Config.merge_from_dict`` keys (``'model.neck'``, ...)
+    applied first."""
     from mmpose.apis import init_model
     cfg = load_config(config)
+    if overrides:
+        cfg.merge_from_dict(overrides)
     if published:
         cfg.model.head.decimal_branch = None
         cfg.model.head.setdefault('decimal_channels', 384)
@@ -170,3 +183,8 @@ def max_relative_diff(reference, other) -> float:
     return max(
         float((a - b).abs().max() / a.abs().max().clamp_min(1e-12))
         for a, b in zip(reference, other))
+
+
+def hourglass_models(args) -> List[str]:
+    """The hourglass models among ``--models`` (see :data:`HOURGLASS`)."""
+    return [name for name in args.models if name in HOURGLASS]

@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 from .common import (
+    hourglass_models,
     HIH_CONFIGS,
     PUBLISHED,
     REPO_ROOT,
@@ -61,7 +62,7 @@ def bench_flops(args) -> dict:
     size = 2048
     a, b = torch.randn(size, size), torch.randn(size, size)
     rows = []
-    for name in args.models:
+    for name in hourglass_models(args):
         log(f'flops: HIH-{name}')
         model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), 'cpu',
                             published=True)

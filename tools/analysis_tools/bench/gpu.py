@@ -7,6 +7,7 @@ from typing import Dict
 import torch
 
 from .common import (
+    hourglass_models,
     HIH_CONFIGS,
     REPO_ROOT,
     TensorForward,
@@ -28,7 +29,7 @@ def bench_gpu(args) -> Dict[str, object]:
     sync = torch.cuda.synchronize
     rows = []
     bf16_peak = matmul_gflops(args.repeats, device, torch.bfloat16, 8192)
-    for name in args.models:
+    for name in hourglass_models(args):
         log(f'gpu: HIH-{name}')
         model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), device,
                             published=True)

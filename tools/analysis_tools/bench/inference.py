@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from .common import (
+    hourglass_models,
     HIH_CONFIGS,
     REPO_ROOT,
     PlainHIH,
@@ -27,7 +28,7 @@ def bench_inference(args, device: str = 'cpu') -> List[dict]:
     from hih_mmpose.deployment import optimize_for_inference
     sync = torch.cuda.synchronize if device.startswith('cuda') else None
     results = []
-    for name in args.models:
+    for name in hourglass_models(args):
         log(f'inference: HIH-{name}')
         model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), device,
                             published=True)

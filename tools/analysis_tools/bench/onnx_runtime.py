@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from .common import (
+    hourglass_models,
     HIH_CONFIGS,
     REPO_ROOT,
     build_model,
@@ -22,7 +23,7 @@ def bench_onnx(args, work_dir: str) -> List[dict]:
 
     from hih_mmpose.deployment import HIHDeployModel, export_onnx
     results = []
-    for name in args.models:
+    for name in hourglass_models(args):
         log(f'onnx: exporting HIH-{name}')
         model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), 'cpu',
                             published=True)

@@ -6,6 +6,7 @@ from typing import List
 
 from .common import (
     HIH_CONFIGS,
+    MODEL_NAMES,
     REPO_ROOT,
     build_model,
     face_batch,
@@ -15,42 +16,59 @@ from .common import (
 )
 
 
+def calibration_crops_of(model, count: int = 8):
+    """``count`` synthetic faces through the model's test pipeline as the
+    0-255 BGR crops a :class:`CropPredictor` takes (N, 3, h, w)."""
+    calib = model.data_preprocessor(face_batch(model, count, 'cpu'),
+                                    False)['inputs']
+    # (the preprocessor normalised them; undo it to 0-255 BGR crops)
+    preprocessor = model.data_preprocessor
+    calib = calib * preprocessor.std + preprocessor.mean
+    if preprocessor._channel_conversion:
+        calib = calib[:, [2, 1, 0]]
+    return calib.numpy()
+
+
+def backend_predictors(model, calib, backends) -> dict:
+    """One :class:`CropPredictor` per installed backend x precision, keyed
+    ``'<backend> <precision>'``; int8 is one QDQ model (ONNX Runtime's
+    static quantiser, calibrated on ``calib``) that every backend runs."""
+    from hih_mmpose.deployment import BACKEND_PRECISIONS, CropPredictor
+    predictors = {}
+    int8_file = None
+    for backend in backends:
+        for precision in BACKEND_PRECISIONS[backend]:
+            predictor = CropPredictor(
+                model, precision, int8_file if precision == 'int8' else
+                None, calib, backend=backend)
+            if precision == 'int8' and int8_file is None:
+                # one quantised file for every backend (it lives in
+                # this predictor's temporary folder)
+                int8_file = predictor.onnx_file
+            predictors[f'{backend} {precision}'] = predictor
+    return predictors
+
+
+def cpu_backends() -> List[str]:
+    from hih_mmpose.deployment import installed_backends
+    return [b for b in ('torch', 'onnxruntime', 'openvino')
+            if b in installed_backends()]
+
+
 def bench_precision(args) -> List[dict]:
-    from hih_mmpose.deployment import (BACKEND_PRECISIONS, CropPredictor,
-                                       installed_backends)
-    backends = [b for b in ('torch', 'onnxruntime', 'openvino')
-                if b in installed_backends()]
+    backends = cpu_backends()
     results = []
     for name in args.models:
-        log(f'precision: HIH-{name} ({", ".join(backends)})')
+        log(f'precision: {MODEL_NAMES[name]} ({", ".join(backends)})')
         model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), 'cpu')
-        # calibrate int8 on synthetic faces through the test pipeline
-        calib = model.data_preprocessor(face_batch(model, 8, 'cpu'),
-                                        False)['inputs']
-        # (the preprocessor normalised them; undo it to 0-255 BGR crops)
-        preprocessor = model.data_preprocessor
-        calib = calib * preprocessor.std + preprocessor.mean
-        if preprocessor._channel_conversion:
-            calib = calib[:, [2, 1, 0]]
-        calib = calib.numpy()
-        predictors = {}
-        int8_file = None
-        for backend in backends:
-            for precision in BACKEND_PRECISIONS[backend]:
-                predictor = CropPredictor(
-                    model, precision, int8_file if precision == 'int8' else
-                    None, calib, backend=backend)
-                if precision == 'int8' and int8_file is None:
-                    # one quantised file for every backend (it lives in
-                    # this predictor's temporary folder)
-                    int8_file = predictor.onnx_file
-                predictors[f'{backend} {precision}'] = predictor
+        calib = calibration_crops_of(model)
+        predictors = backend_predictors(model, calib, backends)
         for batch_size in args.batch_sizes:
             crops = calib[:1].repeat(batch_size, 0)
             timing = median_times(
                 {key: (lambda p=p: p(crops))
                  for key, p in predictors.items()}, args.repeats)
-            results.append(dict(model=f'HIH-{name}', batch=batch_size,
+            results.append(dict(model=MODEL_NAMES[name], batch=batch_size,
                                 ms_per_face={k: 1e3 * v / batch_size
                                              for k, v in timing.items()}))
             log(f'  batch {batch_size}: ' + ', '.join(

@@ -1,0 +1,10 @@
+# The light HIH on 300W (68 landmarks): configs/hih_300w.py (data,
+# augmentation, upright crops of rolled faces, optimiser, 60 epochs, HIH's
+# codec, decimal branch, losses and decode) with mmpose's LiteHRNet-18 in
+# place of the hourglass (configs/_base_/models/litehrnet_18.py). Not
+# trained here (no 300W): docs/light_hih.md.
+_base_ = ['./hih_300w.py', './_base_/models/litehrnet_18.py']
+
+model = dict(
+    backbone=dict(_base_.litehrnet_18, _delete_=True),
+    head=_base_.litehrnet_18_head)
