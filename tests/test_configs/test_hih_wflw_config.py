@@ -122,13 +122,22 @@ HRNET = {
     'hih_hrnetv2-w18_1xb16-24e_synthetic-128x128.py',
     'td-hm_hrnetv2-w18_dark-1xb16-24e_synthetic-128x128.py',
 }
+# the light HIH and its twin: tests/test_configs/test_light_configs.py
+LIGHT = {
+    'hih_litehrnet-18_1xb16-60e_wflw-256x256.py',
+    'hih_litehrnet-18_1xb16-60e_300w-256x256.py',
+    'hih_litehrnet-18_1xb16-60e_cofw-256x256.py',
+    'hih_litehrnet-18_1xb16-12e_synthetic-128x128.py',
+    'hih_litehrnet-18_1xb16-24e_synthetic-wild-128x128.py',
+    'td-hm_litehrnet-18_dark-1xb16-24e_synthetic-wild-128x128.py',
+}
 
 
 def test_every_config_is_consistent():
     """Each config's dataset, keypoint numbers, stacks and codec agree."""
     config_dir = osp.dirname(CONFIG)
     found = {osp.basename(p) for p in glob.glob(osp.join(config_dir, '*.py'))}
-    assert found == set(EXPECTED) | HRNET
+    assert found == set(EXPECTED) | HRNET | LIGHT
     for name, (dataset, keypoints, stacks) in EXPECTED.items():
         cfg = Config.fromfile(osp.join(config_dir, name))
         assert cfg.dataset_type == dataset, name
