@@ -122,14 +122,17 @@ HRNET = {
     'hih_hrnetv2-w18_1xb16-24e_synthetic-128x128.py',
     'td-hm_hrnetv2-w18_dark-1xb16-24e_synthetic-128x128.py',
 }
-# the light HIH and its twin: tests/test_configs/test_light_configs.py
+# the light HIHs and their twins: tests/test_configs/test_light_configs.py
 LIGHT = {
-    'hih_litehrnet-18_1xb16-60e_wflw-256x256.py',
-    'hih_litehrnet-18_1xb16-60e_300w-256x256.py',
-    'hih_litehrnet-18_1xb16-60e_cofw-256x256.py',
-    'hih_litehrnet-18_1xb16-12e_synthetic-128x128.py',
-    'hih_litehrnet-18_1xb16-24e_synthetic-wild-128x128.py',
-    'td-hm_litehrnet-18_dark-1xb16-24e_synthetic-wild-128x128.py',
+    f'{prefix}_{backbone}{suffix}'
+    for backbone in ('litehrnet-18', 'res18-w32-fpn')
+    for prefix, suffix in (
+        ('hih', '_1xb16-60e_wflw-256x256.py'),
+        ('hih', '_1xb16-60e_300w-256x256.py'),
+        ('hih', '_1xb16-60e_cofw-256x256.py'),
+        ('hih', '_1xb16-12e_synthetic-128x128.py'),
+        ('hih', '_1xb16-24e_synthetic-wild-128x128.py'),
+        ('td-hm', '_dark-1xb16-24e_synthetic-wild-128x128.py'))
 }
 
 

@@ -1,8 +1,9 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
-"""The light HIH (HIH's head on mmpose's LiteHRNet-18) and its same-budget
-mmpose twin: the configs change only the backbone and the head of the
-configs they inherit, predict HIH's heatmaps at the integer grid, and
-build, train and test (shrunk to a tiny LiteHRNet)."""
+"""The light HIHs (HIH's head on mmpose's LiteHRNet-18, and on mmpose's
+ResNet-18 at half width + FPN) and their same-budget mmpose twins: the
+configs change only the network of the configs they inherit, predict HIH's
+heatmaps at the integer grid, and build, train and test (shrunk to a tiny
+network)."""
 import os.path as osp
 import uuid
 
@@ -14,50 +15,68 @@ from mmengine.runner import Runner
 from mmpose.registry import MODELS
 
 CONFIGS = osp.join(osp.dirname(__file__), '..', '..', 'configs')
-LIGHT = {
-    'hih_wflw.py': ('hih_litehrnet-18_1xb16-60e_wflw-256x256.py', 98),
-    'hih_300w.py': ('hih_litehrnet-18_1xb16-60e_300w-256x256.py', 68),
-    'hih_cofw.py': ('hih_litehrnet-18_1xb16-60e_cofw-256x256.py', 29),
-    'hih_synthetic.py': ('hih_litehrnet-18_1xb16-12e_synthetic-128x128.py',
-                         98),
-    'hih_synthetic_wild.py':
-    ('hih_litehrnet-18_1xb16-24e_synthetic-wild-128x128.py', 98),
+#: the hourglass configs the light ones inherit: (suffix of the light
+#: config's name, keypoints)
+BASES = {
+    'hih_wflw.py': ('_1xb16-60e_wflw-256x256.py', 98),
+    'hih_300w.py': ('_1xb16-60e_300w-256x256.py', 68),
+    'hih_cofw.py': ('_1xb16-60e_cofw-256x256.py', 29),
+    'hih_synthetic.py': ('_1xb16-12e_synthetic-128x128.py', 98),
+    'hih_synthetic_wild.py': ('_1xb16-24e_synthetic-wild-128x128.py', 98),
 }
-WILD = osp.join(CONFIGS, LIGHT['hih_synthetic_wild.py'][0])
-EASY = osp.join(CONFIGS, LIGHT['hih_synthetic.py'][0])
-DARK = osp.join(CONFIGS,
-                'td-hm_litehrnet-18_dark-1xb16-24e_synthetic-wild-128x128.py')
+#: each light backbone: its registered type, the neck type, the channels the
+#: head reads, and the names its base file adds to a config
+BACKBONES = {
+    'litehrnet-18':
+    ('LiteHRNet', None, 40, ('litehrnet_18', 'litehrnet_18_head')),
+    'res18-w32-fpn': ('ResNet', 'NeckSequence', 64,
+                      ('res18_w32', 'res18_w32_fpn_neck',
+                       'res18_w32_fpn_head')),
+}
 
 
-def without_model(cfg: Config) -> dict:
+def light_config(backbone: str, base: str) -> str:
+    return osp.join(CONFIGS, f'hih_{backbone}{BASES[base][0]}')
+
+
+def dark_config(backbone: str) -> str:
+    return osp.join(
+        CONFIGS, f'td-hm_{backbone}_dark-1xb16-24e_synthetic-wild-128x128.py')
+
+
+def without_model(cfg: Config, backbone: str) -> dict:
     return {key: value for key, value in cfg.to_dict().items()
-            if key not in ('model', 'litehrnet_18', 'litehrnet_18_head')}
+            if key not in ('model', ) + BACKBONES[backbone][3]}
 
 
-@pytest.mark.parametrize('base', list(LIGHT))
-def test_light_config_changes_only_the_network(base):
-    light_file, keypoints = LIGHT[base]
-    light = Config.fromfile(osp.join(CONFIGS, light_file))
+@pytest.mark.parametrize('backbone', list(BACKBONES))
+@pytest.mark.parametrize('base', list(BASES))
+def test_light_config_changes_only_the_network(backbone, base):
+    light = Config.fromfile(light_config(backbone, base))
     hourglass = Config.fromfile(osp.join(CONFIGS, base))
+    backbone_type, neck_type, channels, _ = BACKBONES[backbone]
     # data, pipelines, schedule, optimiser, evaluators: the base's
-    assert without_model(light) == without_model(hourglass)
-    assert light.model.backbone.type == 'LiteHRNet'
+    assert without_model(light, backbone) == without_model(hourglass,
+                                                           backbone)
+    assert light.model.backbone.type == backbone_type
     assert 'num_keypoints' not in light.model.backbone
+    assert light.model.get('neck', {}).get('type') == neck_type
     head, base_head = light.model.head, hourglass.model.head
     assert (head.in_channels, head.num_stages,
-            head.heatmaps_from_backbone) == (40, 1, False)
-    assert head.out_channels == keypoints
+            head.heatmaps_from_backbone) == (channels, 1, False)
+    assert head.out_channels == BASES[base][1]
     for key in ('decimal_branch', 'loss', 'decimal_loss', 'decoder'):
         assert head[key] == base_head[key]
     assert light.model.type == hourglass.model.type
     assert light.model.test_cfg == hourglass.model.test_cfg
 
 
+@pytest.mark.parametrize('backbone', list(BACKBONES))
 @pytest.mark.parametrize('base', ['hih_wflw.py', 'hih_synthetic.py'])
-def test_light_network_predicts_on_the_integer_grid(base):
-    """LiteHRNet-18's output at 1/4 of the input is the integer heatmap's
+def test_light_network_predicts_on_the_integer_grid(backbone, base):
+    """The network's output at 1/4 of the input is the integer heatmap's
     grid; the decimal heatmap is the codec's."""
-    cfg = Config.fromfile(osp.join(CONFIGS, LIGHT[base][0]))
+    cfg = Config.fromfile(light_config(backbone, base))
     size = cfg.model.head.decoder.input_size[0]
     model = MODELS.build(cfg.model).eval()
     with torch.no_grad():
@@ -67,11 +86,14 @@ def test_light_network_predicts_on_the_integer_grid(base):
     assert decimal.shape == (1, 98, 8, 8)
 
 
-def test_dark_twin_differs_only_in_the_head():
-    hih, dark = Config.fromfile(WILD), Config.fromfile(DARK)
+@pytest.mark.parametrize('backbone', list(BACKBONES))
+def test_dark_twin_differs_only_in_the_head(backbone):
+    hih = Config.fromfile(light_config(backbone, 'hih_synthetic_wild.py'))
+    dark = Config.fromfile(dark_config(backbone))
     assert dark.model.backbone == hih.model.backbone
+    assert dark.model.get('neck') == hih.model.get('neck')
     assert dark.model.head.type == 'HeatmapHead'
-    assert dark.model.head.in_channels == 40
+    assert dark.model.head.in_channels == BACKBONES[backbone][2]
     assert dark.optim_wrapper == hih.optim_wrapper
     assert dark.param_scheduler == hih.param_scheduler
     assert dark.train_cfg == hih.train_cfg
@@ -85,22 +107,36 @@ def test_dark_twin_differs_only_in_the_head():
     assert encoders == ['MSRAHeatmap']
 
 
-def tiny_litehrnet(cfg: Config) -> None:
-    """One small module a stage: the same code paths, a fraction of the
-    cost."""
-    extra = cfg.model.backbone.extra
-    extra.stem.update(stem_channels=8, out_channels=8)
-    extra.stages_spec.update(
-        num_modules=(1, 1, 1), num_blocks=(1, 1, 1),
-        num_channels=((8, 16), (8, 16, 32), (8, 16, 32, 64)))
-    cfg.model.head.in_channels = 8
+def shrink(cfg: Config) -> None:
+    """A tiny network of the same code paths: one small module a stage
+    (LiteHRNet), 8 base channels (ResNet + FPN)."""
+    model = cfg.model
+    if model.backbone.type == 'LiteHRNet':
+        extra = model.backbone.extra
+        extra.stem.update(stem_channels=8, out_channels=8)
+        extra.stages_spec.update(
+            num_modules=(1, 1, 1), num_blocks=(1, 1, 1),
+            num_channels=((8, 16), (8, 16, 32), (8, 16, 32, 64)))
+    else:
+        model.backbone.update(stem_channels=8, base_channels=8)
+        model.neck.necks[0].update(in_channels=[8, 16, 32, 64],
+                                   out_channels=8)
+    model.head.in_channels = 8
 
 
-@pytest.mark.parametrize('config', [EASY, WILD, DARK],
-                         ids=['hih', 'hih_wild', 'dark_twin'])
+@pytest.mark.parametrize(
+    'config', [
+        light_config('litehrnet-18', 'hih_synthetic.py'),
+        light_config('litehrnet-18', 'hih_synthetic_wild.py'),
+        dark_config('litehrnet-18'),
+        light_config('res18-w32-fpn', 'hih_synthetic_wild.py'),
+        dark_config('res18-w32-fpn'),
+    ],
+    ids=['litehrnet_hih', 'litehrnet_hih_wild', 'litehrnet_dark_twin',
+         'res18_fpn_hih_wild', 'res18_fpn_dark_twin'])
 def test_light_configs_train_and_test(config, synthetic_root, tmp_path):
     cfg = Config.fromfile(config)
-    tiny_litehrnet(cfg)
+    shrink(cfg)
     for loader in ('train', 'val', 'test'):
         cfg[f'{loader}_dataloader'].update(num_workers=0,
                                            persistent_workers=False)

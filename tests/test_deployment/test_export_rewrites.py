@@ -1,9 +1,10 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 """The export rewrites: constant-size pooling and resizing equal PyTorch's
 adaptive pooling and interpolation, are undone after the export, and make
-the light HIH (mmpose's LiteHRNet, whose adaptive pooling the ONNX exporter
-otherwise refuses) export with the decoder inside, matching PyTorch in
-ONNX Runtime at batch 1 and 3."""
+the light HIHs (mmpose's LiteHRNet, whose adaptive pooling the ONNX
+exporter otherwise refuses; mmpose's ResNet + FPN, which resizes to the
+shape of the finer level) export with the decoder inside, matching PyTorch
+in ONNX Runtime at batch 1 and 3."""
 import os.path as osp
 
 import numpy as np
@@ -19,8 +20,9 @@ from hih_mmpose.deployment.export_rewrites import (export_rewrites,
                                                    static_adaptive_avg_pool2d,
                                                    static_interpolate)
 
-LIGHT = osp.join(osp.dirname(__file__), '..', '..', 'configs',
-                 'hih_litehrnet-18_1xb16-60e_wflw-256x256.py')
+CONFIGS = osp.join(osp.dirname(__file__), '..', '..', 'configs')
+LIGHT = ('hih_litehrnet-18_1xb16-60e_wflw-256x256.py',
+         'hih_res18-w32-fpn_1xb16-60e_wflw-256x256.py')
 
 
 @pytest.mark.parametrize('size, output', [((64, 64), (8, 8)),
@@ -62,8 +64,9 @@ def test_rewrites_are_undone():
     assert (F.adaptive_avg_pool2d, F.interpolate) == (pool, interpolate)
 
 
-def test_light_hih_exports_and_matches_pytorch(tmp_path):
-    cfg = Config.fromfile(LIGHT)
+@pytest.mark.parametrize('config', LIGHT)
+def test_light_hih_exports_and_matches_pytorch(config, tmp_path):
+    cfg = Config.fromfile(osp.join(CONFIGS, config))
     torch.manual_seed(0)
     model = MODELS.build(cfg.model).eval()
     out = str(tmp_path / 'light.onnx')

@@ -19,7 +19,7 @@ HIH_CONFIGS = {
     'T': 'configs/hih-t_hg1_1xb16-60e_wflw-256x256.py',
     'S': 'configs/hih-s_hg2_1xb16-60e_wflw-256x256.py',
     'B': 'configs/hih_wflw.py',
-    'L': 'configs/hih_litehrnet-18_1xb16-60e_wflw-256x256.py',
+    'L': 'configs/hih_res18-w32-fpn_1xb16-60e_wflw-256x256.py',
 }
 #: the hourglass models (the published networks); the inference, FLOPs,
 #: ONNX and GPU sections compare them with their paper and plain-PyTorch
@@ -27,7 +27,7 @@ HIH_CONFIGS = {
 #: sections cover
 HOURGLASS = ('T', 'S', 'B')
 MODEL_NAMES = {'T': 'HIH-T', 'S': 'HIH-S', 'B': 'HIH-B',
-               'L': 'light HIH (LiteHRNet-18)'}
+               'L': 'light HIH (ResNet-18/2 + FPN)'}
 # Published (paper Table) params / GFLOPs of HIH-T / S / B.
 PUBLISHED = {'T': (10.37, 6.99), 'S': (14.47, 10.38), 'B': (22.68, 17.15)}
 HRNET_CONFIG = ('face_2d_keypoint/topdown_heatmap/wflw/'

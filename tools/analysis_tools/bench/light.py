@@ -4,7 +4,7 @@ against HIH-S and HIH-B: params, multiply-adds and ms per face of every
 backend x precision, all timed in the same interleaved rounds (so the
 ratios to HIH-B hold on a machine whose speed drifts)."""
 import os.path as osp
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import numpy as np
 
@@ -19,16 +19,19 @@ from .common import (
 from .flops import count_macs
 from .precision import backend_predictors, calibration_crops_of, cpu_backends
 
+#: the kept light HIH: mmpose's ResNet-18 at half width + FPN
 LIGHT_CONFIG = HIH_CONFIGS['L']
-#: the light backbones measured, as overrides of the light WFLW config
-#: (LiteHRNet-18, the kept one, is the config as it is). Each gives one
-#: feature map at 1/4 of the input, the integer heatmap's grid.
-LIGHT_CANDIDATES: Dict[str, dict] = {
-    'LiteHRNet-18 + HIH head': {},
-    'LiteHRNet-30 + HIH head': {
+LITEHRNET_CONFIG = 'configs/hih_litehrnet-18_1xb16-60e_wflw-256x256.py'
+#: the light backbones measured: (WFLW config, ``Config.merge_from_dict``
+#: overrides of it). Each gives one feature map at 1/4 of the input, the
+#: integer heatmap's grid.
+LIGHT_CANDIDATES: Dict[str, Tuple[str, dict]] = {
+    'ResNet-18/2 + FPN + HIH head': (LIGHT_CONFIG, {}),
+    'LiteHRNet-18 + HIH head': (LITEHRNET_CONFIG, {}),
+    'LiteHRNet-30 + HIH head': (LITEHRNET_CONFIG, {
         'model.backbone.extra.stages_spec.num_modules': (3, 8, 3)
-    },
-    'HRNetV2-W18-small + HIH head': {
+    }),
+    'HRNetV2-W18-small + HIH head': (LITEHRNET_CONFIG, {
         # HRNet-W18-small-v2's stages (1 / 1 / 3 / 2 modules of 2 blocks),
         # the four branches upsampled and concatenated as in mmpose's
         # HRNetV2 face configs (270 channels)
@@ -52,19 +55,31 @@ LIGHT_CANDIDATES: Dict[str, dict] = {
                 upsample=dict(mode='bilinear', align_corners=False))),
         'model.neck': dict(type='FeatureMapProcessor', concat=True),
         'model.head.in_channels': 270,
-    },
+    }),
 }
-#: the light backbone with mmpose's heatmap head (no HIH decimal heatmap),
-#: the twin of the table in docs/light_hih.md; PyTorch only (the exported
-#: graph decodes HIH's heatmaps)
-DARK_TWIN = 'LiteHRNet-18 + mmpose HeatmapHead (DARK)'
-DARK_OVERRIDES = {
-    'model.head': dict(
-        _delete_=True, type='HeatmapHead', in_channels=40, out_channels=98,
-        deconv_out_channels=None,
-        decoder=dict(type='MSRAHeatmap', input_size=(256, 256),
-                     heatmap_size=(64, 64), sigma=2., unbiased=True)),
-    'model.test_cfg': dict(flip_test=False),
+
+
+def dark_overrides(in_channels: int) -> dict:
+    """A light WFLW config's HIH head replaced by mmpose's heatmap head
+    (the same final 1x1 conv, no HIH decimal heatmap), unbiased
+    MSRAHeatmap + DARK: the twins of the table in docs/light_hih.md."""
+    return {
+        'model.head': dict(
+            _delete_=True, type='HeatmapHead', in_channels=in_channels,
+            out_channels=98, deconv_out_channels=None,
+            decoder=dict(type='MSRAHeatmap', input_size=(256, 256),
+                         heatmap_size=(64, 64), sigma=2., unbiased=True)),
+        'model.test_cfg': dict(flip_test=False),
+    }
+
+
+#: the light backbones with mmpose's heatmap head; PyTorch only (the
+#: exported graph decodes HIH's heatmaps)
+DARK_TWINS: Dict[str, Tuple[str, dict]] = {
+    'ResNet-18/2 + FPN + mmpose HeatmapHead (DARK)':
+    (LIGHT_CONFIG, dark_overrides(64)),
+    'LiteHRNet-18 + mmpose HeatmapHead (DARK)':
+    (LITEHRNET_CONFIG, dark_overrides(40)),
 }
 
 
@@ -92,27 +107,29 @@ def bench_light(args) -> List[dict]:
             model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[spec]),
                                 'cpu')
         else:
-            model = build_model(osp.join(REPO_ROOT, LIGHT_CONFIG), 'cpu',
-                                overrides=spec)
+            config, overrides = spec
+            model = build_model(osp.join(REPO_ROOT, config), 'cpu',
+                                overrides=overrides)
         calib = calibration_crops_of(model)
         for key, predictor in backend_predictors(model, calib,
                                                  backends).items():
             timed[(name, key)] = (lambda p=predictor, c=calib[:1]: p(c))
         rows.append(dict(model=name, params=_param_count(model),
                          gmacs=count_macs(model) / 1e9))
-    log(f'light: {DARK_TWIN}')
-    twin = build_model(osp.join(REPO_ROOT, LIGHT_CONFIG), 'cpu',
-                       overrides=DARK_OVERRIDES)
-    rows.append(dict(model=DARK_TWIN, params=_param_count(twin),
-                     gmacs=count_macs(twin) / 1e9))
-    fast_twin = optimize_for_inference(twin)
-    batch = face_batch(twin, 1, 'cpu')
+    for name, (config, overrides) in DARK_TWINS.items():
+        log(f'light: {name}')
+        twin = build_model(osp.join(REPO_ROOT, config), 'cpu',
+                           overrides=overrides)
+        rows.append(dict(model=name, params=_param_count(twin),
+                         gmacs=count_macs(twin) / 1e9))
+        fast_twin = optimize_for_inference(twin)
+        batch = face_batch(twin, 1, 'cpu')
 
-    def twin_predict():
-        with torch.inference_mode():
-            fast_twin.test_step(batch)
+        def twin_predict(model=fast_twin, batch=batch):
+            with torch.inference_mode():
+                model.test_step(batch)
 
-    timed[(DARK_TWIN, 'torch fp32')] = twin_predict
+        timed[(name, 'torch fp32')] = twin_predict
     log(f'light: timing {len(timed)} model x backend x precision runs in '
         f'{args.repeats} interleaved rounds')
     timing = median_times(timed, args.repeats)
