@@ -11,15 +11,8 @@ _base_ = [
 ]
 
 model = dict(
-    head=dict(
-        _delete_=True,
-        type='HeatmapHead',
-        in_channels=40,
-        out_channels=98,
-        deconv_out_channels=None,
-        loss=dict(type='KeypointMSELoss', use_target_weight=True),
-        decoder=_base_.dark_codec),
-    test_cfg=dict(flip_mode='heatmap', shift_heatmap=True))
+    head=dict(_base_.dark_light_head, in_channels=40),
+    test_cfg=_base_.dark_light_test_cfg)
 
 # the base's training pipeline with this model's targets
 train_pipeline = [

@@ -5,7 +5,7 @@ Runtime and OpenVINO, and the choice among them for this CPU."""
 from .backend_selection import (BACKEND_PRECISIONS, BACKENDS, PRECISIONS,
                                 BackendChoice, check_backend_precision,
                                 choose_backend, installed_backends,
-                                resolve_runtime)
+                                int8_backends, resolve_runtime)
 from .calibration import calibration_crops, dataset_crops
 from .crop_predictor import Bf16Network, CropPredictor
 from .fast_inference import optimize_for_inference
@@ -16,6 +16,7 @@ from .quantization import quantize_int8
 __all__ = [
     'BACKEND_PRECISIONS', 'BACKENDS', 'BackendChoice', 'choose_backend',
     'check_backend_precision', 'resolve_runtime', 'installed_backends',
+    'int8_backends',
     'OpenVINOSession', 'export_openvino',
     'calibration_crops', 'dataset_crops', 'PRECISIONS', 'Bf16Network',
     'CropPredictor', 'optimize_for_inference', 'HIHDeployModel',

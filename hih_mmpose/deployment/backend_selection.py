@@ -2,12 +2,13 @@
 """Which backend and precision run the face crops on this CPU.
 
 The rules follow the measurements of docs/speed.md ("Backends and
-precisions"): OpenVINO runs every precision faster than PyTorch's fp32 fast
-path, int8 is the fastest precision on CPUs with int8 dot products (VNNI,
-AMX-INT8), bf16 the next on CPUs with native bfloat16 (AVX-512 BF16, AMX);
-elsewhere fp32. A precision of ``'fp32'`` asked for by name keeps PyTorch,
-the reference path whose numbers the docs and tests quote (OpenVINO fp32 is
-1.2x faster; ask for it by name).
+precisions") and docs/light_hih.md: int8 is the fastest precision on CPUs
+with int8 dot products (VNNI, AMX-INT8) and, through OpenVINO, on AVX2 CPUs
+without them; bf16 the next on CPUs with native bfloat16 (AVX-512 BF16,
+AMX); elsewhere fp32. OpenVINO runs int8 and bf16 fastest where they pay. A
+precision of ``'fp32'`` asked for by name keeps PyTorch, the reference path
+whose numbers the docs and tests quote (OpenVINO fp32 is 1.2x faster on
+AVX-512 CPUs, slower on the AVX2-only one measured; ask for it by name).
 """
 import importlib.util
 from dataclasses import dataclass
@@ -24,6 +25,37 @@ BACKEND_PRECISIONS = {
     'onnxruntime': ('fp32', 'int8'),
     'openvino': ('fp32', 'bf16', 'int8'),
 }
+
+
+#: the backends whose int8 was measured faster than fp32 on a CPU with AVX2
+#: but no int8 dot products (docs/light_hih.md, 2 cores of an AVX2-only AMD
+#: EPYC: OpenVINO int8 1.7-4.1x PyTorch fp32 and faster than OpenVINO fp32
+#: on every model, NME within 0.1 % of fp32; ONNX Runtime's int8 slower
+#: than its own fp32 on LiteHRNet-18)
+INT8_WITHOUT_DOT_PRODUCTS = ('openvino', )
+
+
+def int8_backends(flags: Set[str],
+                  backends: Sequence[str]) -> Tuple[str, ...]:
+    """Which of ``backends`` run int8 faster than fp32 on a CPU with these
+    flags: every int8 backend with int8 dot products (VNNI / AMX),
+    :data:`INT8_WITHOUT_DOT_PRODUCTS` with AVX2 alone, none without AVX2."""
+    runs = tuple(b for b in backends if 'int8' in BACKEND_PRECISIONS[b])
+    if cpu_has_int8(flags):
+        return runs
+    if 'avx2' in flags:
+        return tuple(b for b in runs if b in INT8_WITHOUT_DOT_PRODUCTS)
+    return ()
+
+
+def backend_order(precision: str, flags: Set[str]) -> Tuple[str, ...]:
+    """The backends from fastest to slowest for ``precision`` on a CPU with
+    these flags: OpenVINO first, except fp32 on an AVX2 CPU without AVX-512,
+    where ONNX Runtime's fp32 was the fastest fp32 for every model measured
+    and OpenVINO's the slowest on the light HIH (docs/light_hih.md)."""
+    if precision == 'fp32' and 'avx2' in flags and 'avx512f' not in flags:
+        return ('onnxruntime', 'torch', 'openvino')
+    return ('openvino', 'onnxruntime', 'torch')
 
 
 @dataclass
@@ -110,26 +142,33 @@ def choose_backend(backend: str = 'auto',
         return BackendChoice('torch', 'fp32',
                              'fp32 runs PyTorch, the reference path')
     if precision == 'auto':
-        runs = (BACKEND_PRECISIONS[backend] if backend != 'auto' else tuple(
-            p for name in installed for p in BACKEND_PRECISIONS[name]))
-        if 'int8' in runs and cpu_has_int8(flags) and int8_ready:
+        backends = (backend, ) if backend != 'auto' else installed
+        runs = tuple(p for name in backends
+                     for p in BACKEND_PRECISIONS[name])
+        fast_int8 = int8_backends(flags, backends)
+        if fast_int8 and int8_ready:
             precision = 'int8'
-            reasons.append('int8: the CPU has int8 dot products (VNNI/AMX)')
+            reasons.append(
+                'int8: the CPU has int8 dot products (VNNI/AMX)'
+                if cpu_has_int8(flags) else
+                'int8: OpenVINO int8 is the fastest path on AVX2 CPUs '
+                'without VNNI (measured)')
         elif 'bf16' in runs and cpu_has_bf16(flags):
             precision = 'bf16'
             reasons.append('bf16: the CPU has native bfloat16' + (
-                '' if int8_ready or not cpu_has_int8(flags) else
+                '' if int8_ready or not fast_int8 else
                 ' (int8 would be faster but has no quantised model and no '
                 'training faces to calibrate one)'))
         else:
             precision = 'fp32'
-            reasons.append('fp32: the CPU has neither int8 dot products nor '
-                           'native bfloat16' if not (
-                               cpu_has_int8(flags) or cpu_has_bf16(flags))
-                           else 'fp32: no faster precision available')
+            reasons.append(
+                'fp32: no int8 or bf16 kernels faster than fp32 on this CPU'
+                + ('' if backend == 'auto' else f' in {backend}')
+                if not (fast_int8 or cpu_has_bf16(flags)) else
+                'fp32: no faster precision available')
     if backend == 'auto':
         candidates = [
-            name for name in ('openvino', 'onnxruntime', 'torch')
+            name for name in backend_order(precision, flags)
             if name in installed and precision in BACKEND_PRECISIONS[name]
         ]
         if not candidates:

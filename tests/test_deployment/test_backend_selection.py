@@ -3,7 +3,7 @@
 backends."""
 import pytest
 
-from hih_mmpose.deployment import choose_backend
+from hih_mmpose.deployment import choose_backend, int8_backends
 
 AMX = {'avx2', 'avx512f', 'avx512_vnni', 'avx512_bf16', 'amx_bf16',
        'amx_int8'}
@@ -20,7 +20,15 @@ ALL = ('torch', 'onnxruntime', 'openvino')
     # no quantised model and no training faces: the next best precision
     (AVX512_BF16, ALL, False, ('openvino', 'bf16')),
     (AVX512_NO_BF16, ALL, False, ('openvino', 'fp32')),
-    (AVX2, ALL, True, ('openvino', 'fp32')),
+    # AVX2 without VNNI: OpenVINO's int8 (measured the fastest there)
+    (AVX2, ALL, True, ('openvino', 'int8')),
+    # ... and ONNX Runtime's fp32 without an int8 model (the fastest fp32
+    # there; OpenVINO's fp32 the fastest on AVX-512 CPUs)
+    (AVX2, ALL, False, ('onnxruntime', 'fp32')),
+    # ... but not ONNX Runtime's (slower than its fp32 on LiteHRNet)
+    (AVX2, ('torch', 'onnxruntime'), True, ('onnxruntime', 'fp32')),
+    # no AVX2: no int8
+    ({'sse4_2'}, ALL, True, ('openvino', 'fp32')),
     # without OpenVINO: ONNX Runtime for int8, PyTorch for bf16 / fp32
     (AVX512_BF16, ('torch', 'onnxruntime'), True, ('onnxruntime', 'int8')),
     (AVX512_BF16, ('torch', 'onnxruntime'), False, ('torch', 'bf16')),
@@ -39,6 +47,9 @@ def test_auto_precision_within_a_given_backend():
                           ALL).precision == 'int8'
     assert choose_backend('onnxruntime', 'auto', AVX512_BF16, ALL,
                           int8_ready=False).precision == 'fp32'
+    assert choose_backend('openvino', 'auto', AVX2, ALL).precision == 'int8'
+    choice = choose_backend('onnxruntime', 'auto', AVX2, ALL)
+    assert choice.precision == 'fp32' and 'onnxruntime' in choice.reason
     # fp32 by name keeps the reference path; OpenVINO fp32 by name
     assert choose_backend('auto', 'fp32', AMX, ALL).backend == 'torch'
     assert choose_backend('openvino', 'fp32', AVX2, ALL).backend == 'openvino'
@@ -69,3 +80,10 @@ def test_clear_errors():
         choose_backend('torch', 'int8', AMX, ALL)
     with pytest.raises(ValueError, match='no installed backend runs int8'):
         choose_backend('auto', 'int8', AMX, ('torch', ))
+
+
+def test_int8_backends_follow_the_cpu():
+    assert int8_backends(AVX512_NO_BF16, ALL) == ('onnxruntime', 'openvino')
+    assert int8_backends(AVX2, ALL) == ('openvino', )
+    assert int8_backends(AVX2, ('torch', 'onnxruntime')) == ()
+    assert int8_backends({'sse4_2'}, ALL) == ()

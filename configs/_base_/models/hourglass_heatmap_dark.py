@@ -27,3 +27,17 @@ dark_model = dict(
         loss=dict(type='KeypointMSELoss', use_target_weight=True),
         decoder=dark_codec),
     test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True))
+
+# the same targets and decode with mmpose's HeatmapHead reduced to its final
+# 1x1 conv (no deconvolutions, as in mmpose's LiteHRNet configs): the twins of
+# the light HIHs, whose integer branch is that conv, take it as
+#   model = dict(head=dict(_base_.dark_light_head, in_channels=C),
+#                test_cfg=_base_.dark_light_test_cfg)
+dark_light_head = dict(
+    _delete_=True,
+    type='HeatmapHead',
+    out_channels=98,
+    deconv_out_channels=None,
+    loss=dict(type='KeypointMSELoss', use_target_weight=True),
+    decoder=dark_codec)
+dark_light_test_cfg = dict(flip_mode='heatmap', shift_heatmap=True)
