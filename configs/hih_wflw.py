@@ -27,10 +27,10 @@ auto_scale_lr = dict(base_batch_size=16)
 # expectation + DARK decode)
 codec = _base_.hih_codec
 
-# mmpose's TopdownPoseEstimator that also maps the keypoints of crops turned
-# by bbox_rotation back to the image (upright crops of rolled faces)
+# mmpose's top-down estimator (FaceLandmarker crops rolled faces upright:
+# hih_mmpose/runtime/rotation.py)
 model = dict(
-    type='UprightTopdownPoseEstimator',
+    type='TopdownPoseEstimator',
     data_preprocessor=dict(
         type='PoseDataPreprocessor',
         mean=[123.675, 116.28, 103.53],
@@ -78,23 +78,11 @@ train_pipeline = [
     dict(type='GenerateTarget', encoder=codec),
     dict(type='PackPoseInputs')
 ]
-# mmpose's default meta keys and the crop rotation
-test_meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'crowd_index',
-                  'ori_shape', 'img_shape', 'input_size', 'input_center',
-                  'input_scale', 'flip', 'flip_direction', 'flip_indices',
-                  'raw_ann_info', 'dataset_name', 'bbox_rotation',
-                  'orientation_check')
-# BBoxRotationFromDetector: faces found by the detectors of
-# configs/detectors/ (MMPoseInferencer, inference_topdown) are cropped
-# upright from the detector's eye line; boxes it did not find (the test
-# set's) pass unchanged
 val_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale'),
-    dict(type='BBoxRotationFromDetector', min_roll=15.,
-         orientation_check=True),
     dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='PackPoseInputs', meta_keys=test_meta_keys)
+    dict(type='PackPoseInputs')
 ]
 
 train_dataloader = dict(

@@ -7,9 +7,11 @@ Examples:
         --config configs/hih_wflw_published.py \
         --checkpoint checkpoints/hih_wflw_published.pth \
         --out-dir outputs
-    # a video (tracked faces), smoothed, in int8; a folder; the webcam
+    # an exported model (tools/deployment/export_onnx.py) instead, in bf16
+    .venv/bin/python demo/face_demo.py photo.jpg --model hih_wflw.onnx \
+        --precision bf16 --out-dir outputs
+    # a video (tracked faces), smoothed; a folder; the webcam
     .venv/bin/python demo/face_demo.py clip.mp4 ... --one-euro 1.0 0.1
-    .venv/bin/python demo/face_demo.py clip.mp4 ... --precision int8
     .venv/bin/python demo/face_demo.py photos/ ...
     .venv/bin/python demo/face_demo.py 0 ... --show
     # the 68 points of 300W from a WFLW model
@@ -51,30 +53,18 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
-from hih_mmpose.apis import (AlignedFilter, EMAFilter, FaceLandmarker,
-                             FaceTracker, OneEuroFilter, load_image)
-from hih_mmpose.datasets import KEYPOINT_SCHEMES, face_annotation
-from hih_mmpose.utils import (ImageTooLargeError, check_number, image_size,
-                              resolve_repo_path)
+from hih_mmpose.datasets.coco_layout import face_annotation
+from hih_mmpose.datasets.landmark_schemes import KEYPOINT_SCHEMES
+from hih_mmpose.runtime import (AlignedFilter, EMAFilter, FaceTracker,
+                                Landmarker, OneEuroFilter, load_image)
+from hih_mmpose.runtime.image_io import ImageTooLargeError, image_size
+from hih_mmpose.runtime.validation import check_number
+from hih_mmpose.utils.launch import resolve_repo_path
 from hih_mmpose.utils.output_folder import OutputFolder
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff')
-
-
-def parse_threads(value: str):
-    """``--threads``: ``'auto'`` or a whole number >= 1."""
-    if value == 'auto':
-        return value
-    try:
-        threads = int(value)
-    except ValueError:
-        threads = 0
-    if threads < 1:
-        raise argparse.ArgumentTypeError(
-            f"must be 'auto' or a whole number >= 1, got {value!r}")
-    return threads
 
 
 def parse_args() -> argparse.Namespace:
@@ -85,9 +75,14 @@ def parse_args() -> argparse.Namespace:
         help='HIH config; a relative path not found from the working '
         'folder is looked up in the repository (default: %(default)s)')
     parser.add_argument(
-        '--checkpoint', required=True,
-        help='trained HIH weights of --config (required: untrained weights '
-        'give meaningless landmarks)')
+        '--checkpoint',
+        help='trained HIH weights of --config (PyTorch, the reference '
+        'path)')
+    parser.add_argument(
+        '--model',
+        help='an exported model (tools/deployment/export_onnx.py; its '
+        '.json beside it) instead of --config / --checkpoint: ONNX Runtime '
+        'or OpenVINO')
     parser.add_argument(
         '--detector',
         default='blazeface',
@@ -102,10 +97,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--max-pixels', type=int, default=None,
         help='refuse images with more pixels (default: 100 M)')
-    parser.add_argument(
-        '--trust-checkpoint', action='store_true',
-        help='load --checkpoint with full unpickling, which can run code '
-        '(trusted files only)')
     parser.add_argument(
         '--no-upright', action='store_true',
         help='crop faces as the detector boxes them (by default each crop '
@@ -123,27 +114,17 @@ def parse_args() -> argparse.Namespace:
         '--kpt-thr', type=float, default=0.,
         help='draw landmarks whose score is at least this')
     parser.add_argument(
-        '--precision', default='fp32',
-        choices=['auto', 'fp32', 'bf16', 'int8'],
-        help='fp32 (flip test as the config says), bf16 or int8 (no flip '
-        'test; int8 is quantised at start-up on --calib-images faces of '
-        'the config\'s training set unless --int8-onnx is given), or auto: '
-        'the fastest this CPU has (int8 with VNNI/AMX, bf16 with native '
-        'bfloat16, else fp32); the choice is printed')
+        '--backend', default='auto', choices=['auto', 'onnxruntime',
+                                              'openvino'],
+        help='--model: the backend (auto: OpenVINO where installed)')
     parser.add_argument(
-        '--backend', default='auto',
-        choices=['auto', 'torch', 'onnxruntime', 'openvino'],
-        help='auto: PyTorch for fp32 (the reference path), else the '
-        'fastest installed (OpenVINO, ONNX Runtime, PyTorch)')
+        '--precision', choices=['auto', 'fp32', 'bf16', 'int8'],
+        help="--model: the precision (default: the file's; bf16 through "
+        'OpenVINO; auto: bf16 on CPUs with native bfloat16)')
     parser.add_argument(
-        '--threads', default='auto', type=parse_threads,
-        help='CPU threads of the landmark network, or auto: the cores '
-        'other processes leave idle (default)')
-    parser.add_argument('--int8-onnx',
-                        help='int8 model from tools/deployment/'
-                        'export_onnx.py --int8 (.onnx, or .xml for '
-                        'OpenVINO)')
-    parser.add_argument('--calib-images', type=int, default=64)
+        '--flip-test', action=argparse.BooleanOptionalAction, default=None,
+        help="average with the mirrored face (default: as the model's "
+        'config says)')
     parser.add_argument(
         '--batch-images', type=int, default=1,
         help='folders: images whose faces run through the network in one '
@@ -453,6 +434,29 @@ def write_outputs(folder: OutputFolder, source: str,
         json.dump(coco_keypoints(predictions, sizes), f)
 
 
+def build_landmarker(args: argparse.Namespace) -> Landmarker:
+    """The runtime's landmarker on ``--model``, or ``FaceLandmarker`` (the
+    runtime on a PyTorch session) on ``--config`` / ``--checkpoint``."""
+    detector = args.detector
+    if args.detector_weights:
+        from hih_mmpose.models.detectors import MMDetFaceDetector
+        detector = MMDetFaceDetector(args.detector, args.detector_weights,
+                                     args.device)
+    options = dict(keypoint_scheme=args.keypoint_scheme,
+                   upright=not args.no_upright, flip_test=args.flip_test,
+                   max_pixels=args.max_pixels)
+    if args.model is not None:
+        return Landmarker(args.model, detector, args.backend,
+                          args.precision, **options)
+    if args.precision not in (None, 'fp32') or args.backend != 'auto':
+        raise ValueError('--backend / --precision choose how an exported '
+                         '--model runs; --checkpoint runs PyTorch fp32 '
+                         '(export it with tools/deployment/export_onnx.py)')
+    from hih_mmpose.apis import FaceLandmarker
+    return FaceLandmarker(resolve_config(args.config), args.checkpoint,
+                          detector, device=args.device, **options)
+
+
 def main() -> None:
     args = parse_args()
     check_number('--kpt-thr', args.kpt_thr, 0, 1)
@@ -465,30 +469,17 @@ def main() -> None:
     if make_filter is not None and args.no_tracking:
         raise ValueError('--smooth / --one-euro smooth tracked faces: '
                          'drop --no-tracking')
-    config = resolve_config(args.config)
+    if (args.model is None) == (args.checkpoint is None):
+        raise ValueError('give --checkpoint (with --config) or --model (an '
+                         'exported model), one of them')
     folder = check_out_dir(args.input, args.out_dir, args.overwrite)
     if folder is None and not args.show:
         print('note: neither --out-dir nor --show is given: nothing will be '
               'saved or shown, only the counts printed at the end',
               file=sys.stderr)
-    landmarker = FaceLandmarker(
-        config,
-        args.checkpoint,
-        detector=dict(
-            model=args.detector,
-            weights=args.detector_weights,
-            bbox_thr=args.bbox_thr,
-            upright=not args.no_upright),
-        runtime=dict(
-            precision=args.precision,
-            backend=args.backend,
-            threads=args.threads,
-            int8_onnx=args.int8_onnx,
-            calib_images=args.calib_images),
-        device=args.device,
-        max_pixels=args.max_pixels,
-        trust_checkpoint=args.trust_checkpoint,
-        keypoint_scheme=args.keypoint_scheme)
+    landmarker = build_landmarker(args)
+    landmarker.bbox_thr = args.bbox_thr
+    print(f'landmarker: {landmarker.describe()}', file=sys.stderr)
     skipped: List[str] = []
     stream, count, capture = frames(args.input, args.max_pixels,
                                     skipped=skipped)

@@ -1,32 +1,36 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 """HIH (Heatmap in Heatmap) face alignment as an MMPose plugin.
 
-Importing this package registers what a training or test config names, the
-HIH codec, backbone, head, losses, transforms, datasets, hooks and face
-metrics, into mmpose's and mmengine's registries, and changes nothing else;
+Where the OpenMMLab stack (torch, mmengine, mmcv, mmpose) is installed,
+importing this package registers what a config names, the HIH codec,
+backbone, head, losses, necks, transforms, datasets, hooks and face
+metric, into mmpose's and mmengine's registries, and loads nothing else;
 configs load it with
 ``custom_imports = dict(imports=['hih_mmpose'], allow_failed_imports=False)``.
+The installed stack is checked first (``hih_mmpose.version``): a wrong or
+partly installed one is an ``ImportError`` that names the package.
 
-Three subpackages are imported only where they are used, so that a training
-does not load inference backends or mmdet:
+Where none of the stack is installed (a CPU server with only
+``requirements/standalone.txt``), nothing is registered and
+:mod:`hih_mmpose.runtime` runs exported models on its own.
 
-- ``hih_mmpose.apis``: the one-call image API and the video tracker;
-- ``hih_mmpose.deployment``: ONNX / OpenVINO export and low precision;
-- ``hih_mmpose.models.detectors``: the face detectors as mmdet models and
-  the ``weightless://`` checkpoint scheme (``configs/detectors/`` import
-  it through their ``custom_imports``).
+Imported only where they are used:
 
-Research analysis shared by the tools lives in
-``hih_mmpose.analysis`` (not imported by ``hih_mmpose`` either).
-
-Before anything is registered, the installed mmcv, mmengine, mmpose and mmdet
-are checked against the supported ranges (``hih_mmpose.version``): a wrong
-stack is an ``ImportError`` that names the package, its version and the range.
+- ``hih_mmpose.runtime``: the standalone runtime (numpy, OpenCV, ONNX
+  Runtime / OpenVINO): detector protocol, crops, sessions, landmarker,
+  tracker, filters;
+- ``hih_mmpose.apis``: ``FaceLandmarker``, the runtime on a PyTorch session
+  made from a config and checkpoint;
+- ``hih_mmpose.deployment``: ONNX export (the model and its metadata),
+  int8 quantisation;
+- ``hih_mmpose.models.detectors``: the runtime's face detectors as mmdet
+  models and the ``weightless://`` checkpoint scheme (``configs/detectors/``
+  import it through their ``custom_imports``);
+- ``hih_mmpose.synthetic``: the synthetic face world (renderer, data sets).
 """
-from .version import __version__, check_stack_versions
+from .version import __version__, stack_installed
 
-check_stack_versions()
-
-from . import codecs, datasets, engine, evaluation, models  # noqa: E402,F401
+if stack_installed():
+    from . import codecs, datasets, engine, evaluation, models  # noqa: F401
 
 __all__ = ['__version__']

@@ -1,7 +1,7 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 """The package version and the OpenMMLab versions it supports.
 
-``import hih_mmpose`` calls :func:`check_stack_versions` before it imports
+``import hih_mmpose`` calls :func:`stack_installed` before it imports
 mmpose, as mmpose and mmdet assert their own mmcv / mmengine ranges, so that a
 wrong stack fails with the package, the version found and the supported
 range rather than deep inside a registry or an op.
@@ -72,3 +72,18 @@ def check_stack_versions(
             '; '.join(problems) + '. tools/setup_env.sh installs the '
             'verified stack (mmcv 2.1.0 with ops, mmengine 0.10.7, mmpose '
             '1.3.2, mmdet 3.3.0).')
+
+
+def stack_installed(
+        installed: Optional[Mapping[str, Optional[str]]] = None) -> bool:
+    """Whether to register the plugin: ``False`` where none of the
+    OpenMMLab stack is installed (the standalone runtime's environment),
+    ``True`` where all of it is in its supported range; anything between (a
+    broken or partial stack) raises :func:`check_stack_versions`'s
+    ``ImportError`` rather than being taken for a missing one."""
+    if installed is None:
+        installed = installed_versions()
+    if all(version is None for version in installed.values()):
+        return False
+    check_stack_versions(installed)
+    return True

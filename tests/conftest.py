@@ -86,7 +86,7 @@ def wflw_like_root(tmp_path_factory):
 def synthetic_root(tmp_path_factory):
     """Data root of a small synthetic face set (16 train, 8 test faces at
     128 px) in all three layouts."""
-    from hih_mmpose.datasets import generate_synthetic_dataset
+    from hih_mmpose.synthetic import generate_synthetic_dataset
     root = str(tmp_path_factory.mktemp('synthetic'))
     generate_synthetic_dataset(root, num_train=16, num_test=8,
                                image_size=128, seed=0, show_progress=False)
@@ -168,9 +168,24 @@ def trained_tiny_hih(tmp_path_factory):
     epochs (~40 s) on 256 synthetic faces at 128 px: small, but it has
     learned (test NME ~5 %), so accuracy comparisons on its 32 test faces
     mean something, unlike on ``tiny_hih``."""
-    from hih_mmpose.datasets import generate_synthetic_dataset
+    from hih_mmpose.synthetic import generate_synthetic_dataset
     root = str(tmp_path_factory.mktemp('synthetic256'))
     generate_synthetic_dataset(root, num_train=256, num_test=32,
                                image_size=128, seed=0, show_progress=False)
     return train_narrow_hih(root, tmp_path_factory.mktemp('trained_tiny_hih'),
                             batch_size=16, epochs=20, interval=50)
+
+
+@pytest.fixture(scope='session')
+def exported_tiny_hih(tmp_path_factory, trained_tiny_hih):
+    """(config, checkpoint, model.onnx) of ``trained_tiny_hih``, exported
+    by tools/deployment/export_onnx.py (``model.json`` beside it)."""
+    import subprocess
+    import sys
+    config, checkpoint = trained_tiny_hih
+    out = str(tmp_path_factory.mktemp('exported') / 'model.onnx')
+    subprocess.run([
+        sys.executable, osp.join(REPO_ROOT, 'tools', 'deployment',
+                                 'export_onnx.py'), config, checkpoint, out
+    ], check=True, capture_output=True, cwd=REPO_ROOT)
+    return config, checkpoint, out

@@ -55,7 +55,7 @@ def run(step: str, command: list) -> None:
 def draw_predictions(checkpoint: str, data_root: str, out_file: str,
                      count: int = 8) -> None:
     """Ground truth (green) and prediction (red) on the first test faces."""
-    from hih_mmpose.utils import checkpoint_loading
+    from hih_mmpose.utils.checkpoint import checkpoint_loading
     from mmpose.apis import inference_topdown, init_model
 
     with checkpoint_loading():  # a Runner checkpoint, loaded safely

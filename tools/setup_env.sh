@@ -133,7 +133,10 @@ fi
 
 command -v "$BASE_PYTHON" >/dev/null || die "$BASE_PYTHON not found (set HIH_BASE_PYTHON)"
 pyver=$("$BASE_PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
-stack_hash=$( (cat "$REQ"/*.txt; echo "$MMCV_VERSION $MMPOSE_VERSION $STACK_REVISION") \
+# (the files the stack installs; requirements/standalone.txt is the
+# runtime's own environment, which the stack does not use)
+stack_hash=$( (cat "$REQ"/{build,detector,runtime,tests,torch}.txt
+  echo "$MMCV_VERSION $MMPOSE_VERSION $STACK_REVISION") \
   | sha256sum | cut -c1-12)
 STACK=$CACHE/envs/py$pyver-$stack_hash
 

@@ -14,11 +14,14 @@ from mmengine.config import Config
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
-from hih_mmpose.datasets import check_run_datasets, report_left_out_faces
-from hih_mmpose.utils import (add_runner_arguments, check_checkpoint_matches,
-                              check_checkpoint_safe, merge_cfg_options,
-                              merge_runner_arguments, prepare_cpu_distributed,
-                              run_with_checkpoints)
+from hih_mmpose.datasets.annotation_check import (check_run_datasets,
+                                                  report_left_out_faces)
+from hih_mmpose.utils.launch import (add_runner_arguments, merge_cfg_options,
+                                     merge_runner_arguments,
+                                     prepare_cpu_distributed,
+                                     run_with_checkpoints)
+from hih_mmpose.utils.checkpoint_match import check_checkpoint_matches
+from hih_mmpose.utils.checkpoint import check_checkpoint_safe
 from hih_mmpose.utils.output_folder import refuse_link
 
 

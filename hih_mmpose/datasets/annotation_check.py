@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..utils.image_io import ImageTooLargeError, load_image
+from ..runtime.image_io import ImageTooLargeError, load_image
 from .landmark_schemes import NORM_GROUPS, group_distance
 
 # datasets whose boxes come from the annotation's ``center`` / ``scale``

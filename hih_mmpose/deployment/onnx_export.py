@@ -7,7 +7,6 @@ from torch import Tensor, nn
 
 from ..models.heads import HIHVisibilityHead, landmark_maps
 from .export_rewrites import export_rewrites
-from .model_fingerprint import stamp_onnx, weights_fingerprint
 
 
 class HIHDeployModel(nn.Module):
@@ -65,14 +64,12 @@ def export_onnx(model: nn.Module,
                 opset: int = 17) -> HIHDeployModel:
     """Export ``model`` (eval mode, CPU) to ``out_file`` with a dynamic
     batch axis; inputs ``crops``, outputs ``keypoints`` and ``scores`` (and
-    ``visible`` for a model with a visibility head). The file is stamped with
-    the weights' fingerprint, ``fp32`` and the crop size
-    (:mod:`~.model_fingerprint`).
+    ``visible`` for a model with a visibility head). The runtime's metadata
+    beside it is written by :func:`~.model_metadata.write_model_info`.
 
     Returns:
         HIHDeployModel: the exported module (to compare outputs with).
     """
-    fingerprint = weights_fingerprint(model)
     deploy = HIHDeployModel(model).eval().cpu()
     width, height = input_size
     example = torch.zeros(1, 3, height, width)
@@ -86,5 +83,16 @@ def export_onnx(model: nn.Module,
                           for name in ('crops', ) + deploy.output_names},
             opset_version=opset,
             dynamo=False)
-    stamp_onnx(out_file, fingerprint, 'fp32', input_size)
     return deploy
+
+
+def export_openvino(onnx_file: str, out_file: str) -> str:
+    """Convert an exported ``.onnx`` (fp32 or QDQ int8) to an OpenVINO IR
+    (``out_file`` ``.xml`` and its ``.bin`` beside it), weights kept in
+    float32 (no fp16 compression)."""
+    import openvino as ov
+    if not out_file.endswith('.xml'):
+        raise ValueError(f'an OpenVINO IR is a .xml file, got {out_file}')
+    ov.save_model(ov.convert_model(onnx_file), out_file,
+                  compress_to_fp16=False)
+    return out_file

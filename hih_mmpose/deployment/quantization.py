@@ -9,25 +9,7 @@ from typing import List, Optional, Tuple
 import numpy as np
 from torch import nn
 
-from .model_fingerprint import stamp_onnx, weights_fingerprint
 from .onnx_export import export_onnx
-
-
-def sensitive_nodes(onnx_file: str, model: nn.Module) -> List[str]:
-    """ONNX node names of the layers kept in float by :func:`quantize_int8`:
-    the convolution that makes the last stage's integer heatmaps (its argmax
-    is the integer coordinate). The decimal branch's layers are matrix
-    products, which are not quantised at all."""
-    import onnx
-    last = len(model.backbone.heatmap_layers) - 1
-    prefix = f'/backbone/heatmap_layers.{last}/'
-    names = [
-        node.name for node in onnx.load(onnx_file).graph.node
-        if node.name.startswith(prefix)
-    ]
-    if not names:
-        raise RuntimeError(f'no ONNX node named {prefix}* in {onnx_file}')
-    return names
 
 
 def decoder_nodes(onnx_file: str) -> List[str]:
@@ -46,7 +28,6 @@ def quantize_int8(model: nn.Module,
                   out_file: str,
                   calib_crops: np.ndarray,
                   input_size: Tuple[int, int],
-                  keep_float: bool = False,
                   opset: int = 17) -> str:
     """Export ``model`` with the HIH decoder and quantise it to int8.
 
@@ -64,14 +45,10 @@ def quantize_int8(model: nn.Module,
         calib_crops (np.ndarray): Calibration crops (N, 3, h, w) float32 BGR
             0-255 (see :func:`calibration_crops`).
         input_size (tuple): Crop size (w, h).
-        keep_float (bool): Keep :func:`sensitive_nodes` in float32.
-            Measured on the synthetic set it makes no difference
-            (docs/deployment.md, "Low precision"). Defaults to ``False``.
         opset (int): ONNX opset. Defaults to 17.
 
     Returns:
-        str: ``out_file``, stamped with the weights' fingerprint, ``int8``
-        and the crop size (:mod:`~.model_fingerprint`).
+        str: ``out_file``.
     """
     from onnxruntime.quantization import (CalibrationDataReader,
                                           QuantFormat, QuantType,
@@ -90,7 +67,6 @@ def quantize_int8(model: nn.Module,
 
     if len(calib_crops) == 0:
         raise ValueError('int8 calibration needs at least one crop')
-    fingerprint = weights_fingerprint(model)
     with tempfile.TemporaryDirectory() as tmp:
         fp32_file = osp.join(tmp, 'fp32.onnx')
         export_onnx(model, fp32_file, input_size, opset)
@@ -98,8 +74,7 @@ def quantize_int8(model: nn.Module,
         # the decoder's shapes defeat symbolic inference; ONNX's own
         # inference and the graph optimisation still run
         quant_pre_process(fp32_file, prepared, skip_symbolic_shape=True)
-        excluded = sensitive_nodes(prepared, model) if keep_float else []
-        excluded += decoder_nodes(prepared)
+        excluded = decoder_nodes(prepared)
         os.makedirs(osp.dirname(osp.abspath(out_file)), exist_ok=True)
         quantize_static(
             prepared,
@@ -111,7 +86,6 @@ def quantize_int8(model: nn.Module,
             per_channel=True,
             op_types_to_quantize=['Conv'],
             nodes_to_exclude=excluded)
-    stamp_onnx(out_file, fingerprint, 'int8', input_size)
     return out_file
 
 

@@ -14,15 +14,14 @@ short allow-list :data:`SAFE_GLOBALS`, and refuses anything else with a
 Nothing here changes torch or mmengine globally: importing ``hih_mmpose``
 leaves ``torch.load``, torch's allow-list and mmengine's checkpoint loaders
 as they are. The allow-list is active only inside
-:func:`checkpoint_loading`, which the tools, :class:`FaceLandmarker` and
+:func:`checkpoint_loading`, which the tools, ``FaceLandmarker`` and
 :func:`load_checkpoint_file` use, and which a user can put around
 mmengine / mmpose calls (``Runner.train``, ``init_model``,
 ``MMPoseInferencer``) of their own.
 
 To load a file you trust that holds other objects, opt in explicitly:
-``trust=True`` here, ``trust_checkpoint=True`` in :class:`FaceLandmarker`,
-``--trust-checkpoint`` in the tools. That unpickles fully and can run
-code.
+``trust=True`` here, ``--trust-checkpoint`` in the tools. That unpickles
+fully and can run code.
 """
 import contextlib
 import inspect
@@ -99,9 +98,9 @@ _SAFE_NAMES = {
     f'{item.__module__}.{item.__qualname__}'
     for item in SAFE_GLOBALS
 }
-_TRUST_HINT = ('if you trust the file, load it with trust_checkpoint=True '
-               '(tools: --trust-checkpoint), which unpickles fully and can '
-               'run code')
+_TRUST_HINT = ('if you trust the file, load it with '
+               'load_checkpoint_file(path, trust=True) (tools: '
+               '--trust-checkpoint), which unpickles fully and can run code')
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 
 from mmpose.registry import DATASETS, MODELS
-from hih_mmpose.models import count_published_parameters
+from hih_mmpose.models.utils.param_count import count_published_parameters
 
 CONFIG = osp.abspath(
     osp.join(osp.dirname(__file__), '..', '..', 'configs', 'hih_wflw.py'))
@@ -37,7 +37,7 @@ def test_custom_imports_registers_the_plugin():
                             capture_output=True, text=True, cwd='/')
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split() == [
-        'UprightTopdownPoseEstimator', 'HIHHourglassNet', 'HIHHead'
+        'TopdownPoseEstimator', 'HIHHourglassNet', 'HIHHead'
     ]
 
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from mmpose.registry import DATASETS
-from hih_mmpose.datasets import (GetKeypointOcclusion,
-                                 generate_synthetic_dataset)
+from hih_mmpose.datasets import GetKeypointOcclusion
+from hih_mmpose.synthetic import generate_synthetic_dataset
 
 
 @pytest.fixture(scope='module')

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from hih_mmpose.datasets import (WFLW_TO_300W, WFLW_TO_COFW, scheme_indices,
-                                 wflw_to_300w)
+from hih_mmpose.datasets.landmark_schemes import (WFLW_TO_300W, WFLW_TO_COFW,
+                                                  scheme_indices, wflw_to_300w)
 
 
 def test_scheme_indices():

@@ -52,8 +52,7 @@ def test_folder_with_a_bad_file(tiny_hih, tmp_path):
 
 @pytest.mark.parametrize('smoothing', [['--smooth', '0.5'],
                                        ['--one-euro', '1.0', '0.1'],
-                                       ['--no-tracking', '--precision',
-                                        'bf16']])
+                                       ['--no-tracking']])
 def test_video_with_smoothing(tiny_hih, tmp_path, smoothing):
     photo = cv2.imread(PHOTO)
     video = str(tmp_path / 'clip.avi')
@@ -234,21 +233,29 @@ def test_numeric_options_are_checked(tiny_hih):
     result = run_demo(PHOTO, tiny_hih, '--kpt-thr', 'nan')
     assert result.returncode != 0
     assert '--kpt-thr must be finite, got nan' in result.stderr
-    result = run_demo(PHOTO, tiny_hih, '--threads', '0')
+    result = run_demo(PHOTO, tiny_hih, '--precision', 'bf16')
     assert result.returncode != 0
-    assert "--threads: must be 'auto' or a whole number >= 1" in result.stderr
+    assert '--backend / --precision choose how an exported' in result.stderr
 
 
-def test_fast_backend_options(tiny_hih, tmp_path):
-    """--precision auto --threads 1: the fastest precision this CPU runs
-    (int8 calibrated on the small model's training faces, or bf16 / fp32),
-    and its landmarks in the JSON."""
+def test_exported_model(exported_tiny_hih, tmp_path):
+    """--model runs an exported model (here OpenVINO or ONNX Runtime with
+    precision auto: bf16 on CPUs with native bfloat16), the choice printed,
+    its landmarks in the JSON."""
+    config, checkpoint, model = exported_tiny_hih
     out = tmp_path / 'out'
-    result = run_demo(PHOTO, tiny_hih, '--precision', 'auto', '--threads',
-                      '1', '--calib-images', '8', '--out-dir', str(out))
+    result = subprocess.run(
+        [sys.executable, 'demo/face_demo.py', PHOTO, '--model', model,
+         '--precision', 'auto', '--out-dir', str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert 'FaceLandmarker: backend ' in result.stdout + result.stderr
+    assert 'landmarker: ' in result.stderr
     predictions = json.loads(
         (out / 'grace_hopper_predictions.json').read_text())
     (face, ) = predictions['grace_hopper.jpg']
     assert len(face['keypoints']) == 98
+    both = subprocess.run(
+        [sys.executable, 'demo/face_demo.py', PHOTO, '--model', model,
+         '--checkpoint', checkpoint], cwd=REPO, capture_output=True,
+        text=True, timeout=300)
+    assert both.returncode != 0 and 'one of them' in both.stderr

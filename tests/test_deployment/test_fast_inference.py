@@ -3,7 +3,6 @@
 import copy
 
 import matplotlib.cbook as cbook
-import numpy as np
 import torch
 from mmengine.config import Config
 from torch import nn
@@ -64,18 +63,12 @@ def test_outputs_match_eager_within_1e4(tiny_hih):
             torch.testing.assert_close(a, e, rtol=0, atol=bound)
 
 
-def test_face_landmarker_is_fast_by_default(tiny_hih):
-    """The default FaceLandmarker runs the optimised model; ``fast=False``
-    keeps mmpose's. (Keypoints of a one-epoch model are not compared: its
-    near-flat decimal maps have argmax ties that float rounding breaks
-    either way.)"""
+def test_face_landmarker_is_fast_on_the_cpu(tiny_hih):
+    """FaceLandmarker on the CPU runs the optimised model (BN folded; the
+    keypoints equal mmpose's own top-down path: tests/test_apis)."""
     config, checkpoint = tiny_hih
-    fast, eager = (FaceLandmarker(config, checkpoint, **kwargs)
-                   for kwargs in ({}, dict(runtime=dict(fast=False))))
+    fast = FaceLandmarker(config, checkpoint)
     assert not any(isinstance(m, nn.BatchNorm2d)
                    for m in fast.model.modules())
-    assert any(isinstance(m, nn.BatchNorm2d) for m in eager.model.modules())
-    faces = fast(PHOTO), eager(PHOTO)
-    assert len(faces[0]) == len(faces[1]) == 1
-    np.testing.assert_array_equal(faces[0][0]['bbox'], faces[1][0]['bbox'])
-    assert faces[0][0]['keypoints'].shape == (98, 2)
+    (face, ) = fast(PHOTO)
+    assert face['keypoints'].shape == (98, 2)

@@ -1,4 +1,5 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
+import json
 import os.path as osp
 import subprocess
 import sys
@@ -127,10 +128,11 @@ def test_expectation_dark_decode_exports(tmp_path):
 
 @pytest.mark.parametrize('out_file, runtime', [('synthetic.onnx',
                                                  'onnxruntime'),
-                                                ('synthetic.xml', 'OpenVINO')])
+                                                ('synthetic.xml', 'openvino')])
 def test_export_tool(tmp_path, out_file, runtime):
     """An .onnx output is checked with ONNX Runtime, an OpenVINO IR (.xml
-    and .bin) with OpenVINO; the output folder is created."""
+    and .bin) with OpenVINO, through the runtime's sessions; the output
+    folder is created, the runtime's metadata written beside it."""
     result = subprocess.run(
         [sys.executable, 'tools/deployment/export_onnx.py',
          'configs/hih_synthetic_wild_visibility.py',
@@ -146,6 +148,10 @@ def test_export_tool(tmp_path, out_file, runtime):
     weights = (tmp_path / 'new_folder' / out_file).with_suffix(
         '.bin' if out_file.endswith('.xml') else '.onnx')
     assert weights.stat().st_size > 1e6
+    info = json.loads((tmp_path / 'new_folder' / 'synthetic.json')
+                      .read_text())
+    assert info['outputs'] == ['keypoints', 'scores', 'visible']
+    assert info['input_size'] == [128, 128] and info['precision'] == 'fp32'
 
 
 def test_export_never_overwrites_the_checkpoint(tiny_hih):

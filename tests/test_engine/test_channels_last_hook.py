@@ -9,7 +9,7 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import Runner, load_checkpoint
 
-from hih_mmpose.utils import checkpoint_loading
+from hih_mmpose.utils.checkpoint import checkpoint_loading
 from mmpose.registry import MODELS
 
 CONFIG = osp.abspath(

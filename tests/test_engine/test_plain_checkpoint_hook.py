@@ -10,8 +10,9 @@ import torch
 from mmengine.logging.history_buffer import HistoryBuffer
 from mmengine.runner import Runner
 
-from hih_mmpose.utils import (from_plain, load_checkpoint_file,
-                              run_with_checkpoints, to_plain)
+from hih_mmpose.utils.plain_checkpoint import from_plain, to_plain
+from hih_mmpose.utils.checkpoint import load_checkpoint_file
+from hih_mmpose.utils.launch import run_with_checkpoints
 
 
 def test_plain_round_trip_is_exact():

@@ -17,7 +17,7 @@ import pytest
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from hih_mmpose.utils import load_checkpoint_file
+from hih_mmpose.utils.checkpoint import load_checkpoint_file
 
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
 CONFIG = osp.join(REPO, 'configs', 'hih_synthetic.py')
@@ -310,7 +310,7 @@ def test_resume_with_nothing_to_resume(tmp_path):
 def test_cfg_options_typos_are_reported():
     from mmengine.config import Config
 
-    from hih_mmpose.utils import unknown_option_keys
+    from hih_mmpose.utils.launch import unknown_option_keys
     cfg = Config.fromfile(CONFIG)
     messages = unknown_option_keys(cfg, {
         'model.test_cfg.flip_tset': False,

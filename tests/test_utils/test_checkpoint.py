@@ -16,10 +16,10 @@ from mmengine.config import Config
 from mmengine.runner import Runner, load_checkpoint
 
 from hih_mmpose.apis import FaceLandmarker
-from hih_mmpose.analysis import load_hih_checkpoint
-from hih_mmpose.utils import (SAFE_GLOBALS, CheckpointError,
-                              checkpoint_loading, load_checkpoint_file,
-                              unsafe_globals)
+from hih_mmpose.models.detectors import MMDetFaceDetector
+from hih_mmpose.utils.checkpoint import (SAFE_GLOBALS, CheckpointError,
+                                         checkpoint_loading,
+                                         load_checkpoint_file, unsafe_globals)
 from mmpose.registry import MODELS
 
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
@@ -69,19 +69,14 @@ def test_the_payload_is_real(hostile):
 def test_refused_by_the_library_paths(hostile):
     config, path, marker = hostile
     message = f'could run code when loaded: {PAYLOAD_GLOBAL}.*' \
-        'trust_checkpoint=True'
+        'trust=True'
     with pytest.raises(CheckpointError, match=message):
         load_checkpoint_file(path)
     with pytest.raises(CheckpointError, match=PAYLOAD_GLOBAL):
         FaceLandmarker(config, path, detector='whole_image')
-    with pytest.raises(CheckpointError, match=PAYLOAD_GLOBAL):
-        load_hih_checkpoint(Config.fromfile(config), path)
     # an mmdet detector's weights
     with pytest.raises(CheckpointError, match=PAYLOAD_GLOBAL):
-        FaceLandmarker(
-            config, random_weights=True,
-            detector=dict(model='configs/detectors/yolox-s_face.py',
-                          weights=path))
+        MMDetFaceDetector('configs/detectors/yolox-s_face.py', path)
     # mmengine's and mmpose's own loaders after `import hih_mmpose`: torch's
     # default weights-only unpickler, with or without our allow-list
     model = MODELS.build(Config.fromfile(config).model)
@@ -232,9 +227,9 @@ after = (torch.load, dict(CheckpointLoader._schemes),
 assert before == after, 'import hih_mmpose changed a loader'
 import sys
 # what a training imports: no inference API, backend or detector
-opt_in = ('hih_mmpose.apis', 'hih_mmpose.deployment', 'hih_mmpose.analysis',
-          'hih_mmpose.models.detectors', 'onnxruntime', 'openvino',
-          'mediapipe')
+opt_in = ('hih_mmpose.apis', 'hih_mmpose.deployment', 'hih_mmpose.runtime',
+          'hih_mmpose.synthetic', 'hih_mmpose.models.detectors',
+          'onnxruntime', 'openvino', 'mediapipe', 'mmdet.models')
 assert not [m for m in opt_in if m in sys.modules], sys.modules.keys()
 import hih_mmpose.models.detectors
 after = (torch.load, dict(CheckpointLoader._schemes),
@@ -243,7 +238,7 @@ added = set(after[1]) - set(before[1])
 assert added == {'weightless://'}, added
 after[1].pop('weightless://')
 assert before == after, 'a loader or the allow-list changed'
-from hih_mmpose.utils import SAFE_GLOBALS
+from hih_mmpose.utils.checkpoint import SAFE_GLOBALS
 assert not any(g in after[2] for g in SAFE_GLOBALS)
 print('unchanged')
 '''

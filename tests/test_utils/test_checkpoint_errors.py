@@ -6,8 +6,8 @@ import torch
 from mmengine.config import Config
 
 from hih_mmpose.apis import FaceLandmarker
-from hih_mmpose.utils import (CheckpointError, check_checkpoint_matches,
-                              check_checkpoint_safe)
+from hih_mmpose.utils.checkpoint import CheckpointError, check_checkpoint_safe
+from hih_mmpose.utils.checkpoint_match import check_checkpoint_matches
 from mmpose.registry import MODELS
 
 

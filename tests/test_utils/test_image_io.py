@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from hih_mmpose.apis import FaceLandmarker
-from hih_mmpose.utils import (MAX_IMAGE_PIXELS, ImageTooLargeError,
-                              image_size, load_image)
+from hih_mmpose.runtime.image_io import (MAX_IMAGE_PIXELS, ImageTooLargeError,
+                                         image_size, load_image)
 
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
 

@@ -71,3 +71,48 @@ def test_a_missing_package_is_named():
     with pytest.raises(ImportError, match=r'mmdet is not installed '
                        r'\(needs mmdet>=3\.3\.0,<3\.4\.0\)'):
         check_stack_versions(found)
+
+
+#: what ``import hih_mmpose`` loads of the package: the modules that
+#: register what configs name and the helpers they import, nothing else
+REGISTRATION_MODULES = [
+    'hih_mmpose', 'hih_mmpose.codecs', 'hih_mmpose.codecs.dark_refine',
+    'hih_mmpose.codecs.hih_decoding', 'hih_mmpose.codecs.hih_label',
+    'hih_mmpose.codecs.hih_targets', 'hih_mmpose.datasets',
+    'hih_mmpose.datasets.keypoint_occlusion',
+    'hih_mmpose.datasets.landmark_schemes', 'hih_mmpose.datasets.transforms',
+    'hih_mmpose.engine', 'hih_mmpose.engine.channels_last_hook',
+    'hih_mmpose.engine.cpu_bf16_optim_wrapper',
+    'hih_mmpose.engine.finite_loss_hook',
+    'hih_mmpose.engine.plain_checkpoint_hook', 'hih_mmpose.evaluation',
+    'hih_mmpose.evaluation.functional',
+    'hih_mmpose.evaluation.functional.decimal_accuracy',
+    'hih_mmpose.evaluation.functional.face_metrics',
+    'hih_mmpose.evaluation.metrics',
+    'hih_mmpose.evaluation.metrics.face_alignment_metric',
+    'hih_mmpose.models', 'hih_mmpose.models.backbones',
+    'hih_mmpose.models.backbones.hih_hourglass', 'hih_mmpose.models.heads',
+    'hih_mmpose.models.heads.hih_head',
+    'hih_mmpose.models.heads.hih_visibility_head',
+    'hih_mmpose.models.losses', 'hih_mmpose.models.losses.seamless_loss',
+    'hih_mmpose.models.necks', 'hih_mmpose.models.necks.neck_sequence',
+    'hih_mmpose.models.utils', 'hih_mmpose.models.utils.cell_decimal_branch',
+    'hih_mmpose.models.utils.hih_blocks', 'hih_mmpose.utils',
+    'hih_mmpose.utils.cpu_info', 'hih_mmpose.utils.plain_checkpoint',
+    'hih_mmpose.version'
+]
+
+
+def test_import_registers_and_loads_nothing_else():
+    """``import hih_mmpose`` (what every config triggers) loads the
+    registration modules only: no runtime, inference, deployment,
+    synthetic world or detectors, and none of MediaPipe, ONNX Runtime,
+    OpenVINO or mmdet's models."""
+    import subprocess
+    code = ("import hih_mmpose, sys; print(sorted(m for m in sys.modules "
+            "if m.split('.')[0] in ('hih_mmpose', 'mediapipe', "
+            "'onnxruntime', 'openvino') or m.startswith('mmdet.models')))")
+    result = subprocess.run([sys.executable, '-c', code],
+                            capture_output=True, text=True, check=True)
+    assert eval(result.stdout.strip().splitlines()[-1]) == \
+        REGISTRATION_MODULES

@@ -15,7 +15,7 @@ configured.
 
 Example::
 
-    # everything (~20 min; the load section needs data/synthetic)
+    # everything (~20 min)
     python tools/analysis_tools/benchmark.py
     python tools/analysis_tools/benchmark.py --sections inference --models B \
         --batch-sizes 1
@@ -30,7 +30,6 @@ import torch
 
 # the bench package sits beside this script, whose folder Python puts first
 # on the module search path when the script runs
-from bench.batching import bench_batching, print_batching
 from bench.common import HIH_CONFIGS, MACHINE
 from bench.flops import bench_flops, print_flops
 from bench.gpu import bench_gpu, print_gpu
@@ -38,12 +37,10 @@ from bench.inference import bench_hrnet, bench_inference, print_inference
 from bench.light import bench_light, print_light
 from bench.onnx_runtime import bench_onnx, print_onnx
 from bench.precision import bench_precision, print_precision
-from bench.serving import bench_serving, print_serving
 from bench.training import bench_train, print_train
-from bench.under_load import bench_load, print_load
 
-SECTIONS = ('inference', 'precision', 'light', 'batching', 'train', 'flops',
-            'onnx', 'gpu', 'load', 'serving')
+SECTIONS = ('inference', 'precision', 'light', 'train', 'flops', 'onnx',
+            'gpu')
 
 
 def parse_args() -> argparse.Namespace:
@@ -63,19 +60,6 @@ def parse_args() -> argparse.Namespace:
                         ' rounded up to whole epochs of 8)')
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads (default: all cores)')
-    parser.add_argument('--load-calls', type=int, default=30,
-                        help='load section: landmark calls per setting, '
-                        'quiet and loaded')
-    parser.add_argument('--load-checkpoint',
-                        help='load section: quick-start checkpoint '
-                        '(default: random weights; same cost)')
-    parser.add_argument('--serving-calls', type=int, default=10,
-                        help='serving section: calls per thread')
-    parser.add_argument(
-        '--batching-precision', default='int8',
-        choices=['fp32', 'bf16', 'int8', 'auto'],
-        help='batching section: the landmarkers\' precision (int8: '
-        'quantised on synthetic faces)')
     parser.add_argument('--json', help='also write the figures here')
     return parser.parse_args()
 
@@ -108,9 +92,6 @@ def main() -> None:
         if 'light' in args.sections:
             figures['light'] = bench_light(args)
             print_light(figures['light'])
-        if 'batching' in args.sections:
-            figures['batching'] = bench_batching(args)
-            print_batching(figures['batching'])
         if 'train' in args.sections:
             figures['train'] = bench_train(args, work_dir)
             print_train(figures['train'])
@@ -123,12 +104,6 @@ def main() -> None:
         if 'gpu' in args.sections:
             figures['gpu'] = bench_gpu(args)
             print_gpu(figures['gpu'])
-        if 'serving' in args.sections:
-            figures['serving'] = bench_serving(args)
-            print_serving(figures['serving'])
-        if 'load' in args.sections:
-            figures['load'] = bench_load(args)
-            print_load(figures['load'])
     if args.json:
         from hih_mmpose.utils.output_folder import refuse_link
         refuse_link(args.json, '--json')

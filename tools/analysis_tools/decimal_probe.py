@@ -25,9 +25,8 @@ import time
 import torch
 from mmengine.config import Config, DictAction
 
-from hih_mmpose.analysis import (frozen_features,
-                                            load_hih_checkpoint,
-                                            probe_accuracy)
+from research.decimal_probe import frozen_features, probe_accuracy
+from research.model_loading import load_hih_checkpoint
 from mmpose.registry import MODELS
 
 

@@ -57,10 +57,9 @@ def main() -> None:
     cfg = Config.fromfile(args.config)  # imports hih_mmpose
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    from hih_mmpose.analysis import (collect_maps,
-                                                decoder_ablation,
-                                                format_ablation,
-                                                load_hih_checkpoint)
+    from research.decoder_ablation import (collect_maps, decoder_ablation,
+                                           format_ablation)
+    from research.model_loading import load_hih_checkpoint
 
     model, metric = load_hih_checkpoint(
         cfg, args.checkpoint, args.device, args.trust_checkpoint)

@@ -44,7 +44,7 @@ def match_faces(marked: np.ndarray, found: np.ndarray,
                 iou_thr: float = 0.5) -> int:
     """Marked faces matched one-to-one by a found box with IoU >=
     ``iou_thr`` (greedy, highest IoU first)."""
-    from hih_mmpose.apis.video.face_tracker import box_iou
+    from hih_mmpose.runtime.boxes import box_iou
     if not len(marked) or not len(found):
         return 0
     iou = box_iou(marked, found)

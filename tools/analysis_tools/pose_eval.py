@@ -15,11 +15,7 @@ Two measurements on a config's test set:
 
 A face counts as found when a returned box has its centre inside the
 face's landmark box. Optionally the same with ``upright=False`` (the crop
-as the detector boxes it) beside. ``--api inferencer`` runs mmpose's
-``MMPoseInferencer`` (the config as given, the detector config of
-``--detector``) instead of ``FaceLandmarker``; its axis-aligned variant is
-the config without ``BBoxRotationFromDetector``, and the whole-image box it
-falls back to when no face is found counts as not found.
+as the detector boxes it) beside.
 
 Examples:
     .venv/bin/python tools/analysis_tools/pose_eval.py \\
@@ -85,7 +81,7 @@ def run_faces(landmarker, faces: List[dict], metric,
     each image turned by ``angle``."""
     import cv2
 
-    from hih_mmpose.analysis import face_nme, match_face
+    from research.detected_faces import face_nme, match_face
     nmes, found = np.full(len(faces), np.nan), np.zeros(len(faces), bool)
     start = time.perf_counter()
     for index, face in enumerate(faces):
@@ -98,60 +94,6 @@ def run_faces(landmarker, faces: List[dict], metric,
             nmes[index] = face_nme(results[match]['keypoints'], gt,
                                    face['visibility'] > 0, metric)
     return nmes, found, (time.perf_counter() - start) / len(faces)
-
-
-class InferencerLandmarker:
-    """mmpose's ``MMPoseInferencer`` with a pose config and a face
-    detector config, called like a ``FaceLandmarker``: image in, a list of
-    ``dict(bbox, bbox_score, keypoints, keypoint_scores)`` out (the
-    whole-image box of mmpose's no-face fallback left out).
-
-    Args:
-        config (str): Pose config.
-        checkpoint (str): Its weights.
-        detector (str): An mmdet config (``configs/detectors/...``) or a
-            name of ``configs/detectors/`` (``blazeface``, ``haar_face``).
-        upright (bool): ``False`` removes ``BBoxRotationFromDetector`` from
-            the test pipeline (mmpose's axis-aligned crops).
-        trust_checkpoint (bool): Load the checkpoint with full unpickling.
-    """
-
-    def __init__(self, config: str, checkpoint: str, detector: str,
-                 upright: bool = True,
-                 trust_checkpoint: bool = False) -> None:
-        from mmengine.config import Config
-
-        from hih_mmpose.utils import checkpoint_loading
-        from mmpose.apis import MMPoseInferencer
-        if not osp.isfile(detector):
-            detector = osp.join(osp.dirname(__file__), '..', '..', 'configs',
-                                'detectors', f'{detector}.py')
-        cfg = Config.fromfile(config)
-        if not upright:
-            pipeline = cfg.test_dataloader.dataset.pipeline
-            cfg.test_dataloader.dataset.pipeline = [
-                step for step in pipeline
-                if step['type'] != 'BBoxRotationFromDetector'
-            ]
-        with checkpoint_loading(trust_checkpoint):
-            self.inferencer = MMPoseInferencer(
-                pose2d=cfg, pose2d_weights=checkpoint, det_model=detector,
-                det_cat_ids=[0], device='cpu')
-
-    def __call__(self, image: np.ndarray) -> List[dict]:
-        result = next(self.inferencer(image))
-        height, width = image.shape[:2]
-        faces = []
-        for face in result['predictions'][0]:
-            bbox = np.asarray(face['bbox'], np.float64).reshape(4)
-            score = float(np.asarray(face['bbox_score']).reshape(-1)[0])
-            if score == 1 and np.array_equal(bbox, [0, 0, width, height]):
-                continue   # mmpose's whole-image fallback: no face found
-            faces.append(dict(
-                bbox=bbox, bbox_score=score,
-                keypoints=np.asarray(face['keypoints'], np.float64),
-                keypoint_scores=np.asarray(face['keypoint_scores'])))
-        return faces
 
 
 def turn_table(landmarker, faces, metric, angles, name: str) -> None:
@@ -167,7 +109,7 @@ def turn_table(landmarker, faces, metric, angles, name: str) -> None:
 
 def bin_tables(landmarker, faces, metric, poses: Dict[int, dict],
                name: str) -> None:
-    from hih_mmpose.analysis import binned_nme
+    from research.detected_faces import binned_nme
     nmes, found, _ = run_faces(landmarker, faces, metric)
     yaw = np.array([abs(poses[f['image_id']]['yaw']) for f in faces])
     roll = np.array([abs(poses[f['image_id']]['roll']) for f in faces])
@@ -200,16 +142,9 @@ def main() -> None:
                         help='the first N test faces (default: --turn 40, '
                         '--bins all)')
     parser.add_argument('--detector', default='blazeface',
-                        help="FaceLandmarker's detector; with --api "
-                        'inferencer a detector config or a name in '
-                        'configs/detectors/ (blazeface, haar_face)')
-    parser.add_argument('--api', choices=('landmarker', 'inferencer'),
-                        default='landmarker',
-                        help='FaceLandmarker (default) or mmpose\'s '
-                        'MMPoseInferencer')
+                        help="FaceLandmarker's detector")
     parser.add_argument('--compare-axis-aligned', action='store_true',
                         help='also run with upright=False')
-    parser.add_argument('--trust-checkpoint', action='store_true')
     args = parser.parse_args()
     if not args.turn and not args.bins:
         parser.error('give --turn ANGLES and / or --bins')
@@ -217,7 +152,7 @@ def main() -> None:
     from mmengine.config import Config
 
     from hih_mmpose.apis import FaceLandmarker
-    from hih_mmpose.datasets.synthetic_dataset import WILD_ATTRIBUTE_FILE
+    from hih_mmpose.synthetic.synthetic_dataset import WILD_ATTRIBUTE_FILE
     from mmengine.registry import init_default_scope
 
     from mmpose.datasets.datasets.utils import parse_pose_metainfo
@@ -243,26 +178,19 @@ def main() -> None:
     if args.compare_axis_aligned:
         variants.append(('axis-aligned crops', False))
     for name, upright in variants:
-        if args.api == 'inferencer':
-            landmarker = InferencerLandmarker(args.config, args.checkpoint,
-                                              args.detector, upright,
-                                              args.trust_checkpoint)
-        else:
-            landmarker = FaceLandmarker(
-                args.config, args.checkpoint,
-                detector=dict(model=args.detector, upright=upright),
-                trust_checkpoint=args.trust_checkpoint)
+        landmarker = FaceLandmarker(args.config, args.checkpoint,
+                                    args.detector, upright=upright)
         if args.turn:
             faces = load_test_faces(cfg, args.num_faces or 40)
             print(f'{len(faces)} test faces of {args.config} turned, '
-                  f'{args.api}, detector {args.detector}, flip test as '
+                  f'detector {args.detector}, flip test as '
                   'configured')
             print(f'{"crops":<20}{"angle":>7}{"found":>13}{"NME<10%":>13}'
                   f'{"median NME %":>13}{"mean NME %":>11}{"s / image":>11}')
             turn_table(landmarker, faces, metric, args.turn, name)
         if args.bins:
             faces = load_test_faces(cfg, args.num_faces or 10**9)
-            print(f'{len(faces)} test faces of {args.config}, {args.api}, '
+            print(f'{len(faces)} test faces of {args.config}, '
                   f'detector {args.detector}, flip test as configured')
             print(f'{"crops":<20}{"bin (deg)":<14}{"faces":>6}{"found":>7}'
                   f'{"NME %":>10}{"failed %":>11}')

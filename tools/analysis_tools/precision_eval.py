@@ -9,9 +9,7 @@ with OpenVINO installed also OpenVINO fp32, bf16 and int8 (the same
 quantised model; ``ov-`` rows).
 Printed per precision: NME, the decimal interval top-1 accuracy, the
 integer cell accuracy and the displacement of each keypoint from fp32
-(median / p99 / max, crop pixels). With ``--ablate-float`` also bf16 and
-int8 with the last integer heatmap convolution (and in bf16 the decimal
-output layer) kept in float32 (``-float`` rows).
+(median / p99 / max, crop pixels).
 Speed: ``tools/analysis_tools/benchmark.py --sections precision``.
 
 Example:
@@ -35,11 +33,9 @@ def parse_args() -> argparse.Namespace:
                         help='training faces that calibrate int8 '
                         '(default: 64)')
     parser.add_argument('--int8-onnx',
-                        help='use this quantised model instead of '
+                        help='use this quantised model (export_onnx.py '
+                        '--int8, its .json beside it) instead of '
                         'quantising here')
-    parser.add_argument('--ablate-float', action='store_true',
-                        help='also run bf16 / int8 with the layers that '
-                        'make the argmaxes kept in float32')
     parser.add_argument('--out', help='also write the results to this json')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, as in tools/test.py')
@@ -62,13 +58,13 @@ def main() -> None:
         cfg.merge_from_dict(args.cfg_options)
     import numpy as np
 
-    from hih_mmpose.deployment import (Bf16Network, CropPredictor,
-                                       calibration_crops, dataset_crops,
-                                       quantize_int8)
-    from hih_mmpose.analysis import (format_precision_report,
-                                                load_hih_checkpoint,
-                                                precision_report,
-                                                sample_truth)
+    import tempfile
+
+    from hih_mmpose.deployment import calibration_crops, dataset_crops
+    from research.crop_runners import crop_runners
+    from research.model_loading import load_hih_checkpoint
+    from research.precision_eval import (format_precision_report,
+                                         precision_report, sample_truth)
 
     model, metric = load_hih_checkpoint(
         cfg, args.checkpoint, trust=args.trust_checkpoint)
@@ -84,38 +80,21 @@ def main() -> None:
     crops, samples = dataset_crops(cfg.test_dataloader.dataset,
                                    cfg.test_dataloader.dataset.pipeline,
                                    progress=True)
-    predictors = dict(fp32=CropPredictor(model, 'fp32'),
-                      bf16=CropPredictor(model, 'bf16'))
-    if args.int8_onnx:
-        predictors['int8'] = CropPredictor(model, 'int8', args.int8_onnx)
-    else:
+    calib = None
+    if not args.int8_onnx:
         print(f'\ncalibration crops ({args.calib_images} training faces):')
         calib = calibration_crops(cfg, args.calib_images)
-        start = time.perf_counter()
-        predictors['int8'] = CropPredictor(model, 'int8', calib_crops=calib)
-        print(f'\nquantised in {time.perf_counter() - start:.1f} s')
-        if args.ablate_float:
-            import tempfile
-            tmp_dir = tempfile.TemporaryDirectory()
-            tmp = tmp_dir.name
-            predictors['int8-float'] = CropPredictor(
-                model, 'int8',
-                quantize_int8(model, osp.join(tmp, 'float.onnx'), calib,
-                              tuple(cfg.codec.input_size),
-                              keep_float=True))
-    from hih_mmpose.deployment import installed_backends
-    if 'openvino' in installed_backends():
-        int8_file = predictors['int8'].onnx_file
-        for precision in ('fp32', 'bf16', 'int8'):
-            predictors[f'ov-{precision}'] = CropPredictor(
-                model, precision, int8_file if precision == 'int8' else None,
-                backend='openvino')
-    if args.ablate_float:
-        bf16_float = CropPredictor(model, 'fp32')
-        bf16_float.network = Bf16Network(bf16_float.network,
-                                         keep_float=True)
-        predictors['bf16-float'] = bf16_float
-
+    work_dir = tempfile.TemporaryDirectory()
+    start = time.perf_counter()
+    runners = crop_runners(model, work_dir.name, calib, args.int8_onnx)
+    print(f'\nexported (and quantised) in {time.perf_counter() - start:.1f} '
+          's')
+    # report names: PyTorch fp32 / bf16, ONNX Runtime int8, OpenVINO ov-*
+    names = {'torch fp32': 'fp32', 'torch bf16': 'bf16',
+             'onnxruntime int8': 'int8', 'openvino fp32': 'ov-fp32',
+             'openvino bf16': 'ov-bf16', 'openvino int8': 'ov-int8'}
+    predictors = {names[key]: run for key, run in runners.items()
+                  if key in names}
     keypoints = {}
     for name, predictor in predictors.items():
         keypoints[name] = np.concatenate([
@@ -125,9 +104,7 @@ def main() -> None:
                               metric, codec.stride, codec.decimal_size,
                               codec.decimal_sigma)
     print(f'\n{len(crops)} test faces, no flip test; int8 calibrated on '
-          f'{args.calib_images} training faces; "-float": the last integer '
-          'heatmap convolution (and bf16\'s decimal output layer) kept in '
-          'float32\n')
+          f'{args.calib_images} training faces\n')
     print(format_precision_report(report))
     if args.out:
         dump(dict(report), args.out, indent=2)

@@ -39,9 +39,10 @@ def main() -> None:
     from mmengine.runner import Runner
     from mmengine.utils import ProgressBar
 
-    from hih_mmpose.analysis import load_hih_checkpoint
-    from hih_mmpose.evaluation.functional import (auroc, landmark_errors,
+    from research.model_loading import load_hih_checkpoint
+    from hih_mmpose.evaluation.functional import (landmark_errors,
                                                   per_image_nme)
+    from research.ranking import auroc
     cfg = Config.fromfile(args.config)
     model, metric = load_hih_checkpoint(cfg, args.checkpoint,
                                         trust=args.trust_checkpoint)

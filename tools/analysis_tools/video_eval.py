@@ -3,7 +3,7 @@
 NME, jitter and frames per second for detection on every frame, tracking,
 tracking + EMA and tracking + One Euro (in the face's frame, and plain).
 
-The video (``hih_mmpose.datasets.synthetic_video``: one synthetic face
+The video (``hih_mmpose.synthetic.synthetic_video``: one synthetic face
 moving and turning, 300 frames of 640x480 by default) is written with
 OpenCV (mp4v) and read back, so decoding is part of the timed loop; so are
 detection, cropping, the network and smoothing (drawing is not). NME is
@@ -22,7 +22,7 @@ for the whole clip is right).
 Example:
     .venv/bin/python tools/analysis_tools/video_eval.py \\
         configs/hih_synthetic.py \\
-        work_dirs/hih_synthetic/best_NME_epoch_12.pth --precision int8
+        work_dirs/hih_synthetic/best_NME_epoch_12.pth
 """
 import argparse
 import os.path as osp
@@ -47,12 +47,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--random-weights', action='store_true',
                         help='untrained weights: speed only (tracking then '
                         'never re-detects, see --min-score)')
-    parser.add_argument('--precision', default='fp32',
-                        choices=['auto', 'fp32', 'bf16', 'int8'])
-    parser.add_argument('--backend', default='auto',
-                        choices=['auto', 'torch', 'onnxruntime', 'openvino'])
-    parser.add_argument('--calib-images', type=int, default=64)
     parser.add_argument('--detector', default='blazeface')
+    parser.add_argument('--model',
+                        help='an export of the checkpoint (export_onnx.py; '
+                        'its .json beside it) run by the runtime instead of '
+                        'PyTorch')
+    parser.add_argument('--backend', default='auto',
+                        choices=['auto', 'onnxruntime', 'openvino'],
+                        help='with --model')
+    parser.add_argument('--precision', choices=['fp32', 'bf16', 'int8'],
+                        help="with --model (default: the file's)")
     parser.add_argument('--frames', type=int, default=300)
     parser.add_argument('--size', type=int, nargs=2, default=[640, 480],
                         metavar=('W', 'H'))
@@ -76,13 +80,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--keep-video', help='also keep the video here')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings, e.g. int8 calibration data of a '
-        'config whose dataset is not here: train_dataloader.dataset.'
-        'data_root=data/synthetic/ train_dataloader.dataset.ann_file='
-        'annotations/face_landmarks_synthetic_train.json')
-    parser.add_argument('--trust-checkpoint', action='store_true',
-                        help='unpickle the checkpoint fully (can run code; '
-                        'trusted files only)')
+        help='override config settings')
     return parser.parse_args()
 
 
@@ -92,22 +90,22 @@ def main() -> None:
 
     from hih_mmpose.apis import (AlignedFilter, EMAFilter, FaceLandmarker,
                                  FaceTracker, OneEuroFilter)
-    from hih_mmpose.datasets.synthetic_video import (video_head_poses,
+    from hih_mmpose.runtime import Landmarker
+    from hih_mmpose.synthetic.synthetic_video import (video_head_poses,
                                                      write_face_video)
-    from hih_mmpose.evaluation.functional import (NORM_GROUPS,
-                                                  group_distance,
-                                                  video_landmark_metrics)
+    from hih_mmpose.evaluation.functional import NORM_GROUPS, group_distance
+    from research.video_metrics import video_landmark_metrics
 
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    landmarker = FaceLandmarker(
-        cfg, args.checkpoint,
-        detector=args.detector,
-        runtime=dict(precision=args.precision, flip_test=False,
-                     backend=args.backend, calib_images=args.calib_images),
-        random_weights=args.random_weights,
-        trust_checkpoint=args.trust_checkpoint)
+    if args.model:
+        landmarker = Landmarker(args.model, args.detector, args.backend,
+                                args.precision, flip_test=False)
+    else:
+        landmarker = FaceLandmarker(
+            cfg, None if args.random_weights else args.checkpoint,
+            detector=args.detector, flip_test=False)
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep_video or osp.join(tmp, 'face.mp4')
         gt = write_face_video(path, args.frames, tuple(args.size), args.seed,
@@ -117,9 +115,9 @@ def main() -> None:
         norm_name = args.norm or ('bbox' if args.motion == 'wild' else
                                   'inter_ocular')
         print(f'video: {path}, {args.frames} frames of {args.size[0]}x'
-              f'{args.size[1]}, {args.motion} motion; backend '
-              f'{landmarker.backend}, precision {landmarker.precision}, no '
-              f'flip test; NME / jitter normalised by {norm_name}')
+              f'{args.size[1]}, {args.motion} motion; '
+              f'{landmarker.describe()}, no flip test; NME / jitter '
+              f'normalised by {norm_name}')
         if norm_name == 'bbox':
             extent = gt.max(1) - gt.min(1)
             norm = np.sqrt(extent[:, 0] * extent[:, 1])

@@ -11,7 +11,8 @@ Example:
 """
 import argparse
 
-from hih_mmpose.datasets.converters import FACE300W_SPLITS, convert_300w
+from converters.face300w import SPLITS as FACE300W_SPLITS
+from converters.face300w import convert_300w
 
 
 def main() -> None:

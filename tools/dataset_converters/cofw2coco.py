@@ -11,7 +11,7 @@ Example:
 import argparse
 import os.path as osp
 
-from hih_mmpose.datasets.converters import convert_cofw
+from converters.cofw import convert_cofw
 
 
 def main() -> None:

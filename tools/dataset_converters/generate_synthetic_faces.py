@@ -15,7 +15,7 @@ Examples:
 """
 import argparse
 
-from hih_mmpose.datasets import generate_synthetic_dataset
+from hih_mmpose.synthetic import generate_synthetic_dataset
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ Example:
 import argparse
 import os.path as osp
 
-from hih_mmpose.datasets.converters import convert_wflw
+from converters.wflw import convert_wflw
 
 
 def main() -> None:

@@ -13,8 +13,8 @@ import os.path as osp
 import cv2
 import numpy as np
 
-from hih_mmpose.datasets.synthetic_faces import render_face
-from hih_mmpose.datasets.synthetic_wild import render_wild_face
+from hih_mmpose.synthetic.synthetic_faces import render_face
+from hih_mmpose.synthetic.synthetic_wild import render_wild_face
 
 
 def main() -> None:

@@ -18,8 +18,8 @@ import sys
 
 import torch
 
-from hih_mmpose.utils import (CheckpointError, load_checkpoint_file,
-                              release_checkpoint)
+from hih_mmpose.utils.checkpoint import (CheckpointError, load_checkpoint_file,
+                                         release_checkpoint)
 from hih_mmpose.utils.output_folder import refuse_link
 
 

@@ -1,15 +1,14 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
-from .blazeface_detector import BlazeFaceDetector
-from .face_detector_protocol import (DETECTOR_NAMES, BoxOnlyDetector,
-                                     MMDetFaceDetector, OrientedFaceDetector,
-                                     WholeImageDetector, build_face_detector)
-from .haar_face_detector import HaarCascadeFaceDetector
-from .image_face_detector import ImageFaceDetector
+"""The runtime's face detectors as mmdet models (``configs/detectors/``
+import this through ``custom_imports``) and the ``weightless://``
+checkpoint scheme."""
+from .image_face_detector import (BlazeFaceDetector, HaarCascadeFaceDetector,
+                                  ImageFaceDetector, MMDetFaceDetector,
+                                  build_mmdet_face_detector)
 from .weightless_checkpoint import WEIGHTLESS_PREFIX, load_weightless
 
 __all__ = [
     'BlazeFaceDetector', 'HaarCascadeFaceDetector', 'ImageFaceDetector',
-    'OrientedFaceDetector', 'WholeImageDetector', 'BoxOnlyDetector',
-    'MMDetFaceDetector', 'build_face_detector', 'DETECTOR_NAMES',
-    'WEIGHTLESS_PREFIX', 'load_weightless'
+    'MMDetFaceDetector', 'build_mmdet_face_detector', 'WEIGHTLESS_PREFIX',
+    'load_weightless'
 ]

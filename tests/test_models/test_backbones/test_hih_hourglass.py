@@ -4,8 +4,9 @@ from unittest import TestCase
 import torch
 
 from mmpose.registry import MODELS
-from hih_mmpose.models import (HIHHourglassNet, count_parameters,
-                               count_published_parameters)
+from hih_mmpose.models import HIHHourglassNet
+from hih_mmpose.models.utils.param_count import (count_parameters,
+                                                 count_published_parameters)
 
 # (stacks, published parameter count, ours without the unused shortcuts)
 PUBLISHED_SIZES = {

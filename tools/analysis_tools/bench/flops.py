@@ -55,7 +55,7 @@ def bench_flops(args) -> dict:
     passes and the 2048x2048 fp32 matmul are timed in the same interleaved
     rounds, so their ratio holds when the machine's speed drifts."""
     from hih_mmpose.deployment import optimize_for_inference
-    from hih_mmpose.models.utils import (
+    from hih_mmpose.models.utils.param_count import (
         count_parameters,
         count_published_parameters,
     )

@@ -2,6 +2,7 @@
 """Precision section: ms per face of each backend x precision against the
 PyTorch fp32 fast path."""
 import os.path as osp
+import tempfile
 from typing import List
 
 from .common import (
@@ -18,7 +19,7 @@ from .common import (
 
 def calibration_crops_of(model, count: int = 8):
     """``count`` synthetic faces through the model's test pipeline as the
-    0-255 BGR crops a :class:`CropPredictor` takes (N, 3, h, w)."""
+    0-255 BGR crops an exported model takes (N, 3, h, w)."""
     calib = model.data_preprocessor(face_batch(model, count, 'cpu'),
                                     False)['inputs']
     # (the preprocessor normalised them; undo it to 0-255 BGR crops)
@@ -29,40 +30,15 @@ def calibration_crops_of(model, count: int = 8):
     return calib.numpy()
 
 
-def backend_predictors(model, calib, backends) -> dict:
-    """One :class:`CropPredictor` per installed backend x precision, keyed
-    ``'<backend> <precision>'``; int8 is one QDQ model (ONNX Runtime's
-    static quantiser, calibrated on ``calib``) that every backend runs."""
-    from hih_mmpose.deployment import BACKEND_PRECISIONS, CropPredictor
-    predictors = {}
-    int8_file = None
-    for backend in backends:
-        for precision in BACKEND_PRECISIONS[backend]:
-            predictor = CropPredictor(
-                model, precision, int8_file if precision == 'int8' else
-                None, calib, backend=backend)
-            if precision == 'int8' and int8_file is None:
-                # one quantised file for every backend (it lives in
-                # this predictor's temporary folder)
-                int8_file = predictor.onnx_file
-            predictors[f'{backend} {precision}'] = predictor
-    return predictors
-
-
-def cpu_backends() -> List[str]:
-    from hih_mmpose.deployment import installed_backends
-    return [b for b in ('torch', 'onnxruntime', 'openvino')
-            if b in installed_backends()]
-
-
 def bench_precision(args) -> List[dict]:
-    backends = cpu_backends()
+    from research.crop_runners import crop_runners
     results = []
     for name in args.models:
-        log(f'precision: {MODEL_NAMES[name]} ({", ".join(backends)})')
+        log(f'precision: {MODEL_NAMES[name]}')
         model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[name]), 'cpu')
         calib = calibration_crops_of(model)
-        predictors = backend_predictors(model, calib, backends)
+        work_dir = tempfile.TemporaryDirectory()
+        predictors = crop_runners(model, work_dir.name, calib)
         for batch_size in args.batch_sizes:
             crops = calib[:1].repeat(batch_size, 0)
             timing = median_times(
@@ -89,7 +65,8 @@ def print_precision(results: List[dict]) -> None:
         'keypoints, no flip test; the configs\' networks, random weights): '
         'PyTorch fp32 = the fast path (BN folded, channels-last), PyTorch '
         'bf16 = autocast on oneDNN, int8 = one QDQ model (ONNX Runtime\'s '
-        'static quantiser) run by ONNX Runtime and OpenVINO; speed-up over '
+        'static quantiser) run by the runtime\'s ONNX Runtime and OpenVINO '
+        'sessions; speed-up over '
         'PyTorch fp32',
         ['model', 'batch', 'backend', 'precision', 'ms/face', 'speed-up'],
         rows)

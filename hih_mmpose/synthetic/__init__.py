@@ -1,0 +1,15 @@
+# Copyright (c) hih_mmpose contributors. All rights reserved.
+"""The synthetic face world, opt-in: a renderer of 98-point faces (plain,
+"wild" with occluders, blur and head poses, and video), and the data sets
+that ``tools/dataset_converters/generate_synthetic_faces.py`` writes in
+mmpose's WFLW, 300W and COFW layouts. It registers nothing: the synthetic
+configs train mmpose's own datasets on the files it writes, so
+``import hih_mmpose`` does not load it."""
+from .synthetic_dataset import (SYNTHETIC_ANN_FILES, WILD_ATTRIBUTE_FILE,
+                                generate_synthetic_dataset)
+from .synthetic_faces import face_template, render_face
+
+__all__ = [
+    'SYNTHETIC_ANN_FILES', 'WILD_ATTRIBUTE_FILE',
+    'generate_synthetic_dataset', 'face_template', 'render_face'
+]
