@@ -65,6 +65,22 @@ def write_png_header(path: str, width: int, height: int) -> None:
                 chunk(b'IEND', b''))
 
 
+def rotate_points(points: np.ndarray, turns: int, shape) -> np.ndarray:
+    """Continuous coordinates (..., 2) of an image of ``shape`` (h, w)
+    through ``np.rot90(image, turns)``."""
+    height, width = shape
+    for _ in range(turns):
+        points = np.stack([points[..., 1], width - points[..., 0]], -1)
+        height, width = width, height
+    return points
+
+
+@pytest.fixture
+def turn_points():
+    """``turn(points, turns, shape)``: see :func:`rotate_points`."""
+    return rotate_points
+
+
 @pytest.fixture
 def png_header():
     """``write(path, width, height)``: a header-only PNG (see

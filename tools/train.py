@@ -129,7 +129,7 @@ def main() -> None:
     prepare_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     # checkpoints (load_from, --resume) load safely: weights_only with the
-    # allow-list of hih_mmpose.utils.SAFE_GLOBALS, unless trusted
+    # allow-list of hih_mmpose.utils.checkpoint.SAFE_GLOBALS, unless trusted
     run_with_checkpoints(runner.train, cfg.get('load_from'),
                          args.trust_checkpoint)
 

@@ -18,15 +18,6 @@ PHOTO = cbook.get_sample_data('grace_hopper.jpg', asfileobj=False)
 FACE = np.array([180., 130., 360., 335.])  # marked by hand, brows to chin
 
 
-def turn_points(points: np.ndarray, turns: int, shape) -> np.ndarray:
-    """Continuous coordinates through ``np.rot90(image, turns)``."""
-    height, width = shape
-    for _ in range(turns):
-        points = np.stack([points[..., 1], width - points[..., 0]], -1)
-        height, width = width, height
-    return points
-
-
 def nearly_upright_test_face(config: str) -> np.ndarray:
     """The image (BGR) of the first test face of a synthetic-set config
     rolled by under 5 degrees (the set rolls up to 30)."""
@@ -46,7 +37,7 @@ def nearly_upright_test_face(config: str) -> np.ndarray:
 
 
 @pytest.mark.parametrize('turns', [1, 2])
-def test_turned_crops_map_back_exactly(trained_tiny_hih, turns):
+def test_turned_crops_map_back_exactly(trained_tiny_hih, turns, turn_points):
     """A test face turned by a quarter / half turn, its box turned and the
     crop rotation of the turn: the crop is the upright face's crop, so the
     keypoints are the upright face's keypoints turned, in fp32 with flip

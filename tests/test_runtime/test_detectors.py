@@ -88,16 +88,7 @@ def test_every_detector_speaks_one_protocol():
         build_detector('yolo')
 
 
-def turn_points(points: np.ndarray, turns: int, shape) -> np.ndarray:
-    """Continuous coordinates through ``np.rot90(image, turns)``."""
-    height, width = shape
-    for _ in range(turns):
-        points = np.stack([points[..., 1], width - points[..., 0]], -1)
-        height, width = width, height
-    return points
-
-
-def test_turn_back_inverts_rot90():
+def test_turn_back_inverts_rot90(turn_points):
     rng = np.random.default_rng(0)
     shape = (60, 80)
     points = rng.uniform(0, 60, (3, 4, 2))
@@ -135,7 +126,7 @@ def test_mirror_back_maps_boxes_and_swaps_eyes():
 
 @pytest.mark.parametrize('turns,angle', [(0, 0.), (1, -90.), (2, 180.),
                                          (3, 90.)])
-def test_blazeface_finds_turned_faces(turns, angle):
+def test_blazeface_finds_turned_faces(turns, angle, turn_points):
     """A photo turned by quarter turns: one face, its box where the face
     went, and the crop rotation of its eye line (within 10 degrees)."""
     image = cv2.imread(PHOTO)

@@ -122,30 +122,43 @@ def test_synthetic_video_has_exact_landmarks(tmp_path):
 def test_oriented_landmark_box():
     """A face's landmarks turned by any angle: the box follows the eye line
     (the angle is the turn plus the face's own eye-line angle), and its
-    size in the turned frame does not change."""
+    size in the turned frame does not change; below MIN_ROLL, or without
+    known eyes, the plain landmark box and angle 0."""
+    from hih_mmpose.runtime.rotation import MIN_ROLL, eye_line_angle
     eyes = eye_indices(98)
     rng = np.random.default_rng(0)
     face = rng.uniform(-40, 40, (98, 2))
     face[60:68] += [-25, 0]
     face[68:76] += [25, 0]
     face[96], face[97] = [-25, 0], [25, 0]
-    box, angle = oriented_landmark_box(face + [200, 150], eyes)
-    size = box[2:] - box[:2]
-    for turn in (30., 90., 180., -120.):
-        theta = np.radians(turn)
+
+    def turn(points, degrees):
+        theta = np.radians(degrees)
         rotation = np.array([[np.cos(theta), -np.sin(theta)],
                              [np.sin(theta), np.cos(theta)]])
+        return points @ rotation.T
+
+    own = float(eye_line_angle(face[eyes[0]].mean(0), face[eyes[1]].mean(0)))
+    assert abs(own) < MIN_ROLL
+    box, angle = oriented_landmark_box(face + [200, 150], eyes)
+    assert angle == 0
+    np.testing.assert_allclose(box, landmark_box(face + [200, 150]))
+    base = turn(face, 60.)  # rolled well past MIN_ROLL
+    box, angle = oriented_landmark_box(base + [200, 150], eyes)
+    assert angle == pytest.approx(own + 60)
+    size = box[2:] - box[:2]
+    for degrees in (30., 90., 180., -120.):
         turned_box, turned_angle = oriented_landmark_box(
-            face @ rotation.T + [200, 150], eyes)
-        assert (turned_angle - angle - turn + 180) % 360 - 180 == \
+            turn(base, degrees) + [200, 150], eyes)
+        assert (turned_angle - angle - degrees + 180) % 360 - 180 == \
             pytest.approx(0, abs=1e-6)
         np.testing.assert_allclose(turned_box[2:] - turned_box[:2], size,
                                    atol=1e-6)
     # no eyes known: the plain landmark box
-    box, angle = oriented_landmark_box(face[:5], None)
+    box, angle = oriented_landmark_box(base[:5], None)
     assert angle == 0
-    np.testing.assert_allclose(box, np.concatenate([face[:5].min(0),
-                                                    face[:5].max(0)]))
+    np.testing.assert_allclose(box, np.concatenate([base[:5].min(0),
+                                                    base[:5].max(0)]))
 
 
 def test_wild_video_turns_to_profile_and_upside_down():

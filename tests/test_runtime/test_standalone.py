@@ -48,8 +48,7 @@ def standalone_python(work_dir: str) -> str:
     shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
         '.git', '.venv', 'tests', 'work_dirs', 'data', '__pycache__'))
     subprocess.run([python, '-m', 'pip', 'install', '-q', '--no-deps',
-                    '--no-build-isolation', '--disable-pip-version-check',
-                    source], check=True)
+                    '--disable-pip-version-check', source], check=True)
     return python
 
 

@@ -12,10 +12,10 @@ from scipy.io import savemat
 
 from mmpose.datasets import COFWDataset, Face300WDataset, WFLWDataset
 from mmpose.datasets.transforms import TopdownAffine
-from hih_mmpose.datasets.converters import (convert_300w, convert_cofw,
-                                            convert_wflw, crop_center_scale,
-                                            landmark_box, published_crop,
-                                            read_pts)
+from converters.cofw import convert_cofw
+from converters.crops import crop_center_scale, landmark_box, published_crop
+from converters.face300w import convert_300w, read_pts
+from converters.wflw import convert_wflw
 
 
 def write_image(path: str, width: int = 120, height: int = 100) -> None:

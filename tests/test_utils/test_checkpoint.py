@@ -229,7 +229,7 @@ import sys
 # what a training imports: no inference API, backend or detector
 opt_in = ('hih_mmpose.apis', 'hih_mmpose.deployment', 'hih_mmpose.runtime',
           'hih_mmpose.synthetic', 'hih_mmpose.models.detectors',
-          'onnxruntime', 'openvino', 'mediapipe', 'mmdet.models')
+          'onnxruntime', 'openvino', 'mediapipe')
 assert not [m for m in opt_in if m in sys.modules], sys.modules.keys()
 import hih_mmpose.models.detectors
 after = (torch.load, dict(CheckpointLoader._schemes),

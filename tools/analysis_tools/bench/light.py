@@ -17,7 +17,7 @@ from .common import (
     print_table,
 )
 from .flops import count_macs
-from .precision import backend_predictors, calibration_crops_of, cpu_backends
+from .precision import calibration_crops_of
 
 #: the kept light HIH: mmpose's ResNet-18 at half width + FPN
 LIGHT_CONFIG = HIH_CONFIGS['L']
@@ -91,18 +91,21 @@ def bench_light(args) -> List[dict]:
     """Each candidate, HIH-S and HIH-B (the configs' networks: the cell
     decimal branch) through every backend x precision at batch 1, and the
     DARK twin through PyTorch's fp32 fast path (mmpose's test_step)."""
+    import tempfile
+
     import torch
 
     from hih_mmpose.deployment import optimize_for_inference
+    from research.crop_runners import crop_runners
     from .common import face_batch
-    backends = cpu_backends()
+    work_dirs = []
     models = dict(LIGHT_CANDIDATES)
     if not getattr(args, 'light_candidates_only', False):
         models.update({'HIH-S (2-stack hourglass)': 'S',
                        'HIH-B (4-stack hourglass)': 'B'})
     rows, timed = [], {}
     for name, spec in models.items():
-        log(f'light: {name} ({", ".join(backends)})')
+        log(f'light: {name}')
         if isinstance(spec, str):
             model = build_model(osp.join(REPO_ROOT, HIH_CONFIGS[spec]),
                                 'cpu')
@@ -111,8 +114,9 @@ def bench_light(args) -> List[dict]:
             model = build_model(osp.join(REPO_ROOT, config), 'cpu',
                                 overrides=overrides)
         calib = calibration_crops_of(model)
-        for key, predictor in backend_predictors(model, calib,
-                                                 backends).items():
+        work_dirs.append(tempfile.TemporaryDirectory())
+        for key, predictor in crop_runners(model, work_dirs[-1].name,
+                                           calib).items():
             timed[(name, key)] = (lambda p=predictor, c=calib[:1]: p(c))
         rows.append(dict(model=name, params=_param_count(model),
                          gmacs=count_macs(model) / 1e9))

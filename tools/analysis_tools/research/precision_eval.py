@@ -49,8 +49,8 @@ def precision_report(crop_keypoints: Dict[str, np.ndarray],
     Args:
         crop_keypoints (dict): Precision name -> keypoints (N, K, 2) in crop
             pixels (a crop runner's output).
-        truth (dict): Ground truth as :func:`~hih_mmpose.analysis.
-            decoder_ablation.sample_truth` gives it.
+        truth (dict): Ground truth as
+            :func:`~research.decoder_ablation.sample_truth` gives it.
         metric (FaceAlignmentMetric): Gives the normalising distance.
         stride (float): Input pixels per heatmap cell.
         decimal_size (tuple): Decimal map size (w, h).
