@@ -95,10 +95,10 @@ def check_work_dir_links(work_dir: str) -> None:
             'another work dir')
 
 
-def check_resume(cfg: Config, resume: str) -> None:
-    """``--resume`` that has nothing to resume is an error, not a training
-    from scratch (mmengine's ``resume=True`` would log "Auto resumed from
-    the latest checkpoint None" and start over)."""
+def check_resume(cfg: Config, resume: str) -> str:
+    """The checkpoint ``--resume`` continues from; nothing to resume is an
+    error, not a training from scratch (mmengine's ``resume=True`` would log
+    "Auto resumed from the latest checkpoint None" and start over)."""
     import os.path as osp
 
     from mmengine.runner import find_latest_checkpoint
@@ -111,8 +111,10 @@ def check_resume(cfg: Config, resume: str) -> None:
                 'exists); drop --resume to start a new training there, or '
                 'give --resume PATH')
         print(f'--resume: continuing from {latest}', flush=True)
-    elif not osp.isfile(resume):
+        return latest
+    if not osp.isfile(resume):
         raise SystemExit(f'error: --resume {resume}: no such checkpoint')
+    return resume
 
 
 def main() -> None:
@@ -120,18 +122,19 @@ def main() -> None:
     cfg = Config.fromfile(args.config)  # imports hih_mmpose (custom_imports)
     cfg = merge_args(cfg, args)
     check_work_dir_links(cfg.work_dir)
+    checkpoint = cfg.get('load_from')
     if args.resume is not None:
-        check_resume(cfg, args.resume)
+        checkpoint = check_resume(cfg, args.resume)
     if not args.skip_data_check:
         check_run_datasets(cfg, args.check_images)
     else:
         report_left_out_faces(cfg)
     prepare_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
-    # checkpoints (load_from, --resume) load safely: weights_only with the
-    # allow-list of hih_mmpose.utils.checkpoint.SAFE_GLOBALS, unless trusted
-    run_with_checkpoints(runner.train, cfg.get('load_from'),
-                         args.trust_checkpoint)
+    # the checkpoint it loads (load_from, --resume with or without a path)
+    # is scanned first, whatever torch's environment says, then loads with
+    # weights_only and the allow-list of SAFE_GLOBALS, unless trusted
+    run_with_checkpoints(runner.train, checkpoint, args.trust_checkpoint)
 
 
 if __name__ == '__main__':

@@ -35,7 +35,7 @@ import numpy as np
 import torch
 from mmengine.logging.history_buffer import HistoryBuffer
 
-from .plain_checkpoint import from_plain
+from .plain_checkpoint import PLAIN_TYPES_KEY, from_plain, to_plain
 
 
 class CheckpointError(RuntimeError):
@@ -131,19 +131,77 @@ def checkpoint_loading(trust: bool = False) -> Iterator[None]:
         yield
 
 
+class _Stub:
+    """What every global of a scanned legacy pickle resolves to: calling it,
+    building it, filling it as a dict or a list does nothing."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def __call__(self, *args: object, **kwargs: object) -> '_Stub':
+        return _Stub()
+
+    def __setstate__(self, state: object) -> None:
+        pass
+
+    def __setitem__(self, key: object, value: object) -> None:
+        pass
+
+    def append(self, item: object) -> None:
+        pass
+
+    def extend(self, items: object) -> None:
+        pass
+
+
+class _GlobalRecorder(pickle.Unpickler):
+    """Reads a pickle with every global replaced by :class:`_Stub`, so that
+    nothing it names runs, and records the globals' names."""
+
+    def __init__(self, file) -> None:
+        super().__init__(file)
+        self.names = set()
+
+    def find_class(self, module: str, name: str) -> type:
+        self.names.add(f'{module}.{name}')
+        return _Stub
+
+    def persistent_load(self, pid: object) -> None:
+        return None
+
+
+def _legacy_globals(filename: str) -> List[str]:
+    """The globals a legacy (pre-zip) torch file names: its magic number,
+    protocol, system info and object pickles read by :class:`_GlobalRecorder`
+    (whatever torch's environment variables say, nothing runs)."""
+    with open(filename, 'rb') as f:
+        recorder = _GlobalRecorder(f)
+        for _ in range(4):  # magic, protocol, sys info, the checkpoint
+            recorder.load()
+    return sorted(recorder.names)
+
+
 def unsafe_globals(filename: str) -> List[str]:
     """The globals a checkpoint file names that neither torch's
-    ``weights_only`` defaults nor :data:`SAFE_GLOBALS` allow (read from the
-    pickle without unpickling it).
+    ``weights_only`` defaults nor :data:`SAFE_GLOBALS` allow, read without
+    unpickling anything (zip files by torch's scan, legacy files by
+    :func:`_legacy_globals`).
 
     Raises:
         CheckpointError: If the file is not a torch checkpoint.
     """
     try:
-        names = torch.serialization.get_unsafe_globals_in_checkpoint(
-            filename)
+        if zipfile.is_zipfile(filename):
+            names = torch.serialization.get_unsafe_globals_in_checkpoint(
+                filename)
+        else:
+            from torch._weights_only_unpickler import _get_allowed_globals
+            allowed = set(_get_allowed_globals())
+            names = [name for name in _legacy_globals(filename)
+                     if name not in allowed]
     except (RuntimeError, ValueError, EOFError, pickle.UnpicklingError,
-            zipfile.BadZipFile, UnicodeDecodeError) as error:
+            zipfile.BadZipFile, UnicodeDecodeError, IndexError,
+            TypeError, AttributeError) as error:
         raise CheckpointError(
             f'{filename} is not a readable PyTorch checkpoint (truncated, '
             f'or another kind of file): {type(error).__name__}: '
@@ -165,13 +223,13 @@ def check_checkpoint_safe(filename: str) -> None:
     if not zipfile.is_zipfile(filename):
         with open(filename, 'rb') as f:
             head = f.read(2)
-        if head[:1] == b'\x80':
-            # a pickle: the legacy (pre-1.6) format, which torch's
-            # weights-only loader reads and screens itself
-            return
-        raise CheckpointError(
-            f'{filename} is not a readable PyTorch checkpoint (truncated, '
-            'or another kind of file): neither a zip archive nor a pickle')
+        if head[:1] != b'\x80':
+            raise CheckpointError(
+                f'{filename} is not a readable PyTorch checkpoint '
+                '(truncated, or another kind of file): neither a zip '
+                'archive nor a pickle')
+    # zip and legacy (pre-1.6) files alike, whatever torch is told
+    # (TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD): scanned, never unpickled
     names = unsafe_globals(filename)
     if names:
         raise CheckpointError(
@@ -236,17 +294,6 @@ def load_checkpoint_file(filename: str,
         raise CheckpointError(f'{filename}: {error}') from None
 
 
-def _plain(value: object) -> object:
-    """``value`` with numpy scalars as Python numbers, recursively."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_plain(item) for item in value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 def release_checkpoint(checkpoint: dict) -> dict:
     """A trained checkpoint made for release (``tools/misc/publish_model.py``):
     ``state_dict`` and ``meta`` only, without the optimizer, the message hub
@@ -266,4 +313,7 @@ def release_checkpoint(checkpoint: dict) -> dict:
         raise CheckpointError('the checkpoint has no state_dict')
     meta = {key: value for key, value in checkpoint.get('meta', {}).items()
             if key not in ('dataset_meta', 'hih_rng_state', 'cfg', 'config')}
-    return dict(state_dict=checkpoint['state_dict'], meta=_plain(meta))
+    # numpy values as plain data (no record: nothing reads them back)
+    released = to_plain(dict(state_dict=checkpoint['state_dict'], meta=meta))
+    released['meta'].pop(PLAIN_TYPES_KEY, None)
+    return released

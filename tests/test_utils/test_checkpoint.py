@@ -3,6 +3,7 @@
 run a payload is refused by every loading path before anything runs, and
 every checkpoint our tools write, the converted published checkpoint and
 an mmpose checkpoint load without the opt-in."""
+import os
 import os.path as osp
 import pickle
 import subprocess
@@ -115,15 +116,16 @@ def test_refused_by_the_tools(hostile, tmp_path, tool):
 
 
 def test_legacy_format_is_refused_too(tiny_hih, tmp_path):
-    """A pre-zip (torch < 1.6) file cannot be scanned first; torch's
-    weights-only unpickler refuses it while reading."""
+    """A pre-zip (torch < 1.6) file is scanned first too (its pickles read
+    with every global replaced by a stand-in), and refused naming the
+    payload."""
     _, checkpoint = tiny_hih
     marker = tmp_path / 'payload_ran'
     loaded = load_checkpoint_file(checkpoint)
     loaded['meta']['note'] = WritesAFile(str(marker))
     path = tmp_path / 'legacy.pth'
     torch.save(loaded, path, _use_new_zipfile_serialization=False)
-    with pytest.raises(CheckpointError, match='refused by the safe loader'):
+    with pytest.raises(CheckpointError, match=PAYLOAD_GLOBAL):
         load_checkpoint_file(str(path))
     assert not marker.exists()
 
@@ -300,3 +302,32 @@ def test_tools_never_write_through_links(tiny_hih, tmp_path):
     assert 'is a link' in result.stderr
     assert victim.read_bytes() == b'keep me'
     assert not os.path.lexists(tmp_path / 'nowhere.json')
+
+
+@pytest.mark.parametrize('legacy', [False, True])
+def test_resume_refuses_code_whatever_torch_is_told(tiny_hih, tmp_path,
+                                                    legacy):
+    """With ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1`` (which makes torch's own
+    loader unpickle everything where a caller does not ask for
+    weights_only, as mmengine's resume does not), ``tools/train.py
+    --resume`` from the work dir's last checkpoint and ``--resume PATH``
+    refuse a payload, in the zip and the legacy (pre-1.6) format: our scan
+    reads the file, never torch's unpickler."""
+    config, checkpoint = tiny_hih
+    marker = tmp_path / 'payload_ran'
+    loaded = load_checkpoint_file(checkpoint)
+    loaded['meta']['note'] = WritesAFile(str(marker))
+    work = tmp_path / 'work'
+    work.mkdir()
+    torch.save(loaded, work / 'epoch_1.pth',
+               _use_new_zipfile_serialization=not legacy)
+    (work / 'last_checkpoint').write_text(str(work / 'epoch_1.pth'))
+    env = dict(os.environ, TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1')
+    for resume in (['--resume'], ['--resume', str(work / 'epoch_1.pth')]):
+        result = subprocess.run(
+            [sys.executable, 'tools/train.py', config, '--work-dir',
+             str(work), *resume], cwd=REPO, capture_output=True, text=True,
+            timeout=300, env=env)
+        assert result.returncode != 0, result.stdout[-2000:]
+        assert PAYLOAD_GLOBAL in result.stderr, result.stderr[-2000:]
+        assert not marker.exists()
