@@ -72,6 +72,8 @@ class OneEuroFilter:
             np.ndarray: The filtered values, float64, same shape.
         """
         values = np.asarray(values, np.float64)
+        if not np.isfinite(values).all():
+            return values  # a bad frame passes, the filter's state does not
         if self.previous is None:
             self.previous, self.speed, self.time = values, np.zeros_like(
                 values), time
@@ -119,6 +121,8 @@ class EMAFilter:
 
     def __call__(self, values: np.ndarray, time: float = 0.) -> np.ndarray:
         values = np.asarray(values, np.float64)
+        if not np.isfinite(values).all():
+            return values  # a bad frame passes, the filter's state does not
         if self.previous is None or self.previous.shape != values.shape:
             self.previous = values
         else:
@@ -177,6 +181,8 @@ class AlignedFilter:
         if values.ndim != 2 or values.shape[1] != 2:
             raise ValueError(f'AlignedFilter expects (K, 2) landmarks, got '
                              f'shape {values.shape}')
+        if not np.isfinite(values).all():
+            return values  # a bad frame passes, the filter's state does not
         if self.previous is None:
             self.previous = self.inner(values, time)
             return self.previous

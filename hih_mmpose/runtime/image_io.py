@@ -15,6 +15,8 @@ import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from .validation import check_number
+
 ImageType = Union[str, np.ndarray]
 
 #: Default pixel limit (width x height): 100 megapixels, a 10000 x 10000
@@ -61,6 +63,8 @@ def check_image_pixels(width: int, height: int, source: str,
     Raises:
         ImageTooLargeError: Above the limit.
     """
+    if max_pixels is not None:
+        check_number('max_pixels', max_pixels, 1, integer=True)
     limit = MAX_IMAGE_PIXELS if max_pixels is None else max_pixels
     if width * height > limit:
         raise ImageTooLargeError(

@@ -55,3 +55,23 @@ def test_reset_and_bad_input():
     np.testing.assert_array_equal(one_euro(np.full(4, 7.), 5.), 7.)
     with pytest.raises(ValueError, match='min_cutoff'):
         OneEuroFilter(min_cutoff=0)
+
+
+def test_a_bad_frame_does_not_poison_the_filters():
+    """One frame of NaN landmarks passes as it is; the frames after it are
+    filtered as if it had not come (it used to make every later output
+    NaN)."""
+    from hih_mmpose.runtime.filters import AlignedFilter, EMAFilter
+    rng = np.random.default_rng(0)
+    frames = [rng.uniform(0, 100, (98, 2)) for _ in range(4)]
+    bad = np.full((98, 2), np.nan)
+    for make in (lambda: OneEuroFilter(1.0, 0.1), lambda: EMAFilter(0.5),
+                 lambda: AlignedFilter(OneEuroFilter(1.0, 0.1))):
+        clean, dirty = make(), make()
+        expected = [clean(frame, 0.04 * i) for i, frame in enumerate(frames)]
+        got = []
+        for i, frame in enumerate(frames):
+            if i == 2:
+                assert np.isnan(dirty(bad, 0.04 * i - 0.02)).all()
+            got.append(dirty(frame, 0.04 * i))
+        np.testing.assert_allclose(got, expected)

@@ -58,3 +58,11 @@ def test_wrong_types_are_named():
         load_image(3)
     with pytest.raises(ValueError, match='uint8 or uint16'):
         load_image(np.zeros((4, 4, 3), np.float32))
+
+
+@pytest.mark.parametrize('bad', [float('nan'), '100', 0, 2.5])
+def test_max_pixels_is_checked(bad):
+    """A pixel limit that is not a whole number >= 1 is named (NaN used to
+    turn the limit off: every comparison with it is false)."""
+    with pytest.raises((TypeError, ValueError), match='max_pixels'):
+        load_image(np.zeros((4, 4, 3), np.uint8), max_pixels=bad)
