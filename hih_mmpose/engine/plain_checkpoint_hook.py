@@ -29,6 +29,22 @@ def _set_rng_state(state: Dict[str, Any]) -> None:
     torch.set_rng_state(state['torch'])
 
 
+def _drop_config_text(checkpoint: dict) -> None:
+    """Remove the config's Python text from a checkpoint, in place:
+    ``meta['cfg']`` and the message hub's ``runtime_info['cfg']`` (what
+    mmengine's inferencers execute when given weights without a config) and
+    ``meta['config']`` (what mmengine's resume would execute). The Runner
+    keeps its own config; nothing reads these back."""
+    meta = checkpoint.get('meta')
+    if isinstance(meta, dict):
+        meta.pop('cfg', None)
+        meta.pop('config', None)
+    hub = checkpoint.get('message_hub')
+    info = hub.get('runtime_info') if isinstance(hub, dict) else None
+    if isinstance(info, dict):
+        info.pop('cfg', None)
+
+
 @HOOKS.register_module()
 class PlainCheckpointHook(Hook):
     """Make every checkpoint the Runner writes load with torch's defaults,
@@ -44,13 +60,18 @@ class PlainCheckpointHook(Hook):
     ``save_rng_state`` the states of Python's, numpy's and torch's global
     random generators are saved too (``meta['hih_rng_state']``).
 
+    No checkpoint it writes carries the config's Python text (``meta['cfg']``
+    and the message hub's ``runtime_info['cfg']``, which mmengine's
+    inferencers execute when given weights without a config): give the
+    config with the weights, as every mmpose entry point does.
+
     Loading (``load_from``, ``resume``): the plain data become the same
     numpy arrays and buffers again, so ``--resume`` restores the message hub
     exactly; on resume the generators' states are restored, so that
     augmentation in the training process (``num_workers=0``) draws what an
-    uninterrupted run would. ``meta['config']``, Python text that mmengine's
-    ``Runner.resume`` would execute (``Config.fromstring``; mmengine itself
-    never writes that key), is dropped with a warning.
+    uninterrupted run would. Config text in an older checkpoint
+    (``meta['config']``, which ``Runner.resume`` would execute; ``cfg``) is
+    dropped unread, ``meta['config']`` with a warning.
 
     Args:
         save_rng_state (bool): Save and, on resume, restore the random
@@ -64,6 +85,7 @@ class PlainCheckpointHook(Hook):
         self.save_rng_state = save_rng_state
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        _drop_config_text(checkpoint)
         if self.save_rng_state:
             checkpoint.setdefault('meta', {})[RNG_STATE_KEY] = _rng_state()
         plain = to_plain(checkpoint)
@@ -75,11 +97,11 @@ class PlainCheckpointHook(Hook):
         if not isinstance(meta, dict):
             return
         if 'config' in meta:
-            meta.pop('config')
             print_log(
                 "the checkpoint's meta['config'] (Python text that "
                 "mmengine's resume would execute) was dropped unread",
                 logger='current', level=logging.WARNING)
+        _drop_config_text(checkpoint)
         from_plain(checkpoint)
         rng_state = meta.pop(RNG_STATE_KEY, None)
         if rng_state is not None and getattr(runner, '_resume', False):
