@@ -45,6 +45,7 @@ import argparse
 import json
 import os
 import os.path as osp
+import signal
 import sys
 import time
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
@@ -380,11 +381,16 @@ def check_out_dir(source: str, out_dir: Optional[str],
             f'--out-dir {out_dir} is the folder of the input images: the '
             'drawings would replace them; choose another folder')
     outputs = output_files(source)
-    if any(
-            osp.realpath(osp.join(out_dir, name)) == osp.realpath(source)
-            for name in outputs):
+    inputs = {osp.realpath(source)}
+    if osp.isdir(source):  # (an --out-dir inside the input folder)
+        inputs |= {osp.realpath(osp.join(source, name))
+                   for name in folder_images(source)[0]}
+    clash = [name for name in outputs
+             if osp.realpath(osp.join(out_dir, name)) in inputs]
+    if clash:
         raise ValueError(f'--out-dir {out_dir} would write over the input '
-                         f'{source}; choose another folder')
+                         f'{osp.join(out_dir, clash[0])}; choose a folder '
+                         'outside the inputs')
     folder = OutputFolder(out_dir, overwrite)
     folder.check_all(outputs)
     return folder
@@ -434,6 +440,10 @@ def write_outputs(folder: OutputFolder, source: str,
         json.dump(coco_keypoints(predictions, sizes), f)
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt(f'signal {signum}')
+
+
 def build_landmarker(args: argparse.Namespace) -> Landmarker:
     """The runtime's landmarker on ``--model``, or ``FaceLandmarker`` (the
     runtime on a PyTorch session) on ``--config`` / ``--checkpoint``."""
@@ -458,6 +468,9 @@ def build_landmarker(args: argparse.Namespace) -> Landmarker:
 
 
 def main() -> None:
+    # SIGTERM (timeout, kill, job schedulers) ends the run as Ctrl-C does:
+    # the predictions of what was done are written
+    signal.signal(signal.SIGTERM, _interrupt)
     args = parse_args()
     check_number('--kpt-thr', args.kpt_thr, 0, 1)
     check_number('--bbox-thr', args.bbox_thr, 0, 1)

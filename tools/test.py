@@ -8,6 +8,7 @@ Examples:
     bash tools/dist_test.sh configs/hih_wflw.py work_dirs/x/best.pth 8
 """
 import argparse
+import os
 import os.path as osp
 
 from mmengine.config import Config
@@ -22,7 +23,7 @@ from hih_mmpose.utils.launch import (add_runner_arguments, merge_cfg_options,
                                      run_with_checkpoints)
 from hih_mmpose.utils.checkpoint_match import check_checkpoint_matches
 from hih_mmpose.utils.checkpoint import check_checkpoint_safe
-from hih_mmpose.utils.output_folder import refuse_link
+from hih_mmpose.utils.output_folder import check_output_file
 
 
 def parse_args() -> argparse.Namespace:
@@ -61,6 +62,27 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     return cfg
 
 
+def check_ced_outputs(cfg: Config) -> None:
+    """The CED files the face metric writes (``<work_dir>/ced/ced.json``,
+    ``ced.png``) follow the rule of every output: checked before the run,
+    never written through a link (a ``ced`` folder that is a link included).
+    """
+    evaluators = cfg.test_evaluator
+    if not isinstance(evaluators, (list, tuple)):
+        evaluators = [evaluators]
+    for evaluator in evaluators:
+        folder = evaluator.get('ced_dir')
+        if not folder:
+            continue
+        if osp.islink(folder):
+            raise FileExistsError(
+                f'the CED folder {folder} is a link (to '
+                f'{os.readlink(folder)}); outputs are never written through '
+                'links: remove it or choose another --work-dir')
+        for name in ('ced.json', 'ced.png'):
+            check_output_file(osp.join(folder, name), 'the CED curve')
+
+
 def main() -> None:
     args = parse_args()
     if not osp.isfile(args.checkpoint):
@@ -74,10 +96,11 @@ def main() -> None:
     if args.out and not args.out.lower().endswith('.json'):
         raise ValueError(f'--out must be a .json file, got {args.out}')
     for option in ('out', 'dump'):
-        if getattr(args, option):
-            refuse_link(getattr(args, option), f'--{option}')
+        if getattr(args, option):  # (checked before the evaluation runs)
+            check_output_file(getattr(args, option), f'--{option}')
     cfg = Config.fromfile(args.config)  # imports hih_mmpose (custom_imports)
     cfg = merge_args(cfg, args)
+    check_ced_outputs(cfg)
     if not args.skip_data_check:
         # only what a test reads: no training set needed
         check_run_datasets(cfg, args.check_images,

@@ -8,7 +8,8 @@ path that would leave the folder (``..``, an absolute name, a sub-folder that
 is a link to elsewhere) is refused, and a link already standing where an
 output goes (pointing anywhere, or nowhere) is never written through: it is
 refused, or with ``overwrite`` removed and replaced by a plain file, with a
-message.
+message; a file with other names (a hard link) is replaced by a new file, so
+the other names keep their content.
 """
 import os
 import os.path as osp
@@ -76,6 +77,7 @@ class OutputFolder:
                   'a file (--overwrite); its target is left as it is',
                   file=sys.stderr)
             os.unlink(path)
+        detach_hard_link(path)
         return path
 
     def check(self, name: str) -> str:
@@ -148,9 +150,21 @@ def shown(items: List[str]) -> str:
     return ', '.join(items[:3]) + (' ...' if len(items) > 3 else '')
 
 
+def detach_hard_link(path: str) -> None:
+    """Before an output replaces ``path``: a file that has other names (a
+    hard link) is unlinked first, so the output is a new file and the other
+    names keep what they hold; never written through."""
+    if osp.isfile(path) and not osp.islink(path) and os.stat(
+            path).st_nlink > 1:
+        print(f'{path} has other names (a hard link): writing a new file '
+              'there, the other names keep their content', file=sys.stderr)
+        os.unlink(path)
+
+
 def refuse_link(path: str, option: str = 'the output') -> None:
-    """Refuse to write an output file where a link stands (to a file
-    elsewhere, or dangling): outputs are never written through links.
+    """Refuse to write an output file where a symbolic link stands (to a
+    file elsewhere, or dangling); a hard-linked file is detached
+    (:func:`detach_hard_link`): outputs are never written through links.
 
     Raises:
         FileExistsError: naming the link and its target.
@@ -160,3 +174,25 @@ def refuse_link(path: str, option: str = 'the output') -> None:
             f'{option} {path} is a link (to {os.readlink(path)}); outputs '
             'are never written through links: remove it or choose another '
             'path')
+    detach_hard_link(path)
+
+
+def check_output_file(path: str, option: str = 'the output') -> None:
+    """Before any work: ``path`` can be written as a new plain file (its
+    folder is made and a file can be created there; a symbolic link standing
+    there is refused, a hard-linked file detached: :func:`refuse_link`).
+
+    Raises:
+        FileExistsError: a link stands there.
+        PermissionError: the folder cannot be written.
+    """
+    refuse_link(path, option)
+    folder = osp.dirname(osp.abspath(path))
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise PermissionError(
+            f'{option} {path} cannot be written ({error.strerror}); nothing '
+            'was run: choose a folder you can write') from None

@@ -149,6 +149,71 @@ def test_interrupted_run_keeps_its_predictions(tiny_hih, tmp_path,
     assert sorted(predictions) == ['a.jpg', 'b.jpg']
 
 
+def test_sigterm_keeps_the_predictions_too(tiny_hih, tmp_path, monkeypatch,
+                                           face_demo):
+    """SIGTERM (what timeout, kill and job schedulers send) after two
+    frames: as with Ctrl-C, predictions.json holds those two (it used to
+    leave drawings and no JSON)."""
+    import os
+    import signal
+    demo = face_demo
+    image = cv2.imread(PHOTO)
+
+    def frames(source, max_pixels=None, skipped=None):
+        def stream():
+            yield 'a.jpg', image
+            yield 'b.jpg', image
+            os.kill(os.getpid(), signal.SIGTERM)
+            yield 'c.jpg', image
+
+        return stream(), 5, None
+
+    config, checkpoint = tiny_hih
+    out = tmp_path / 'out'
+    monkeypatch.setattr(demo, 'frames', frames)
+    monkeypatch.setattr(sys, 'argv', [
+        'face_demo.py', 'photos', '--config', config, '--checkpoint',
+        checkpoint, '--out-dir', str(out), '--detector', 'whole_image'
+    ])
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        demo.main()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    predictions = json.loads((out / 'photos_predictions.json').read_text())
+    assert sorted(predictions) == ['a.jpg', 'b.jpg']
+
+
+def test_hard_links_and_inputs_inside_the_out_dir(tiny_hih, tmp_path):
+    """With --overwrite, an output name that is a hard link to a file
+    elsewhere gets a new file (the other name keeps its content); an
+    --out-dir inside the input folder whose outputs would replace an input
+    image is refused before any work."""
+    import os
+    out = tmp_path / 'out'
+    out.mkdir()
+    keep = tmp_path / 'keep.json'
+    keep.write_text('keep me')
+    os.link(keep, out / 'grace_hopper_predictions.json')
+    result = run_demo(PHOTO, tiny_hih, '--out-dir', str(out), '--overwrite',
+                      '--detector', 'whole_image')
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert keep.read_text() == 'keep me'
+    assert 'a hard link' in result.stderr
+    json.loads((out / 'grace_hopper_predictions.json').read_text())
+    photos = tmp_path / 'photos'
+    (photos / 'sub').mkdir(parents=True)
+    shutil.copy(PHOTO, photos / 'a.jpg')
+    shutil.copy(PHOTO, photos / 'sub' / 'a.jpg')
+    before = (photos / 'sub' / 'a.jpg').read_bytes()
+    result = run_demo(str(photos), tiny_hih, '--out-dir',
+                      str(photos / 'sub'), '--overwrite', '--detector',
+                      'whole_image')
+    assert result.returncode != 0
+    assert 'would write over the input' in result.stderr
+    assert (photos / 'sub' / 'a.jpg').read_bytes() == before
+
+
 def test_out_dir_never_replaces_an_input_video(tmp_path, face_demo):
     """Outputs are named after the input with a suffix, so a video in
     --out-dir, even one named like an earlier output, is never among the

@@ -355,3 +355,28 @@ def test_work_dir_with_links_is_refused(tmp_path):
     assert victim.read_bytes() == b'keep me'
     assert not os.path.lexists(tmp_path / 'nowhere')
     assert sorted(os.listdir(work_dir)) == ['epoch_1.pth', 'last_checkpoint']
+
+
+def test_test_tool_checks_its_outputs_before_the_evaluation(trained,
+                                                            tmp_path):
+    """--out into a folder that cannot be made, and a CED folder that is a
+    link, stop before the evaluation runs (it used to run it and then fail,
+    the metrics only in the log; the CED files were written through the
+    link)."""
+    work_dir, options = trained
+    checkpoint = osp.join(work_dir, 'epoch_1.pth')
+    blocker = tmp_path / 'a_file'
+    blocker.write_text('')
+    log = run_tool([sys.executable, 'tools/test.py', CONFIG, checkpoint,
+                    '--work-dir', str(tmp_path / 'work'), '--out',
+                    str(blocker / 'metrics.json'), *cli(options)], ok=False)
+    assert 'cannot be written' in log and 'Epoch(test)' not in log
+    linked = tmp_path / 'linked'
+    linked.mkdir()
+    elsewhere = tmp_path / 'elsewhere'
+    elsewhere.mkdir()
+    os.symlink(elsewhere, linked / 'ced')
+    log = run_tool([sys.executable, 'tools/test.py', CONFIG, checkpoint,
+                    '--work-dir', str(linked), *cli(options)], ok=False)
+    assert 'is a link' in log and 'Epoch(test)' not in log
+    assert os.listdir(elsewhere) == []

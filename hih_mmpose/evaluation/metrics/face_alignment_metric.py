@@ -259,7 +259,10 @@ class FaceAlignmentMetric(BaseMetric):
         matplotlib.use('Agg')
         import matplotlib.pyplot as plt
 
+        from ...utils.output_folder import refuse_link
         os.makedirs(self.ced_dir, exist_ok=True)
+        for name in ('ced.json', 'ced.png'):  # never through a link
+            refuse_link(osp.join(self.ced_dir, name), 'the CED curve')
         curves = OrderedDict()
         figure, axes = plt.subplots(figsize=(6, 4.5))
         for name, selected in sets.items():
