@@ -132,6 +132,11 @@ def parse_args() -> argparse.Namespace:
         'call (their crops share batches); 1 = one image a call. Measured '
         'in docs/light_hih.md ("Batching across images")')
     parser.add_argument(
+        '--fps', type=float,
+        help='video: its frame rate, for the filters\' time stamps and the '
+        'written video (default: the video header\'s, 25 where that is not '
+        'a rate of 1-1000)')
+    parser.add_argument(
         '--no-tracking', action='store_true',
         help='video: run the detector on every frame')
     parser.add_argument(
@@ -440,6 +445,23 @@ def write_outputs(folder: OutputFolder, source: str,
         json.dump(coco_keypoints(predictions, sizes), f)
 
 
+def video_fps(source: str, capture, given: Optional[float]) -> float:
+    """The frame rate of a video: ``--fps`` if given, else its header's;
+    a header rate outside 1-1000 frames per second (or none) is named and
+    replaced by 25 (``--fps`` overrides it). 25 for images."""
+    if given is not None:
+        check_number('--fps', given, 0.1, 1000)
+        return float(given)
+    if capture is None:
+        return 25.
+    header = capture.get(cv2.CAP_PROP_FPS)
+    if not (header and np.isfinite(header) and 1 <= header <= 1000):
+        print(f'warning: the video {source} says it runs at {header} frames '
+              'per second; using 25 (give --fps to set it)', file=sys.stderr)
+        return 25.
+    return float(header)
+
+
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt(f'signal {signum}')
 
@@ -490,13 +512,13 @@ def main() -> None:
         print('note: neither --out-dir nor --show is given: nothing will be '
               'saved or shown, only the counts printed at the end',
               file=sys.stderr)
-    landmarker = build_landmarker(args)
-    landmarker.bbox_thr = args.bbox_thr
-    print(f'landmarker: {landmarker.describe()}', file=sys.stderr)
     skipped: List[str] = []
     stream, count, capture = frames(args.input, args.max_pixels,
                                     skipped=skipped)
-    fps = (capture.get(cv2.CAP_PROP_FPS) if capture is not None else 0) or 25
+    fps = video_fps(args.input, capture, args.fps)  # (before the model)
+    landmarker = build_landmarker(args)
+    landmarker.bbox_thr = args.bbox_thr
+    print(f'landmarker: {landmarker.describe()}', file=sys.stderr)
     run = landmarker
     if capture is not None and not args.no_tracking:
         run = FaceTracker(landmarker, min_score=args.min_score,

@@ -120,7 +120,19 @@ class PlainCheckpointHook(Hook):
         iterations than an uninterrupted one and the ETA is off)."""
         from mmengine.runner import EpochBasedTrainLoop
         loop = runner.train_loop
-        if not isinstance(loop, EpochBasedTrainLoop) or not runner.iter:
+        if not runner.iter:
+            return
+        workers = getattr(getattr(loop, 'dataloader', None), 'num_workers',
+                          0)
+        if workers:
+            print_log(
+                f'resumed with {workers} data loader worker(s): mmengine '
+                'seeds the workers anew, so the rest of the run draws other '
+                'augmentations than an uninterrupted one and its weights '
+                'will differ; with num_workers=0 the random generators '
+                'restored from the checkpoint make them bit-identical',
+                logger='current', level=logging.WARNING)
+        if not isinstance(loop, EpochBasedTrainLoop):
             return
         per_epoch = len(loop.dataloader)
         done = runner.iter - runner.epoch * per_epoch

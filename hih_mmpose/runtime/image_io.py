@@ -9,11 +9,12 @@ the limit; pass ``max_pixels`` (or set the module attribute, e.g.
 ``hih_mmpose.runtime.image_io.MAX_IMAGE_PIXELS = 200_000_000``) to raise it.
 """
 import os.path as osp
+import struct
 from typing import Optional, Tuple, Union
 
 import cv2
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from .validation import check_number
 
@@ -30,7 +31,9 @@ class ImageTooLargeError(ValueError):
 
 def image_size(path: str) -> Tuple[int, int]:
     """(width, height) of an image file, read from its header (nothing is
-    decoded).
+    decoded) by PIL's format plugins directly, so that PIL's process-wide
+    decompression-bomb limit is neither hit nor changed (other threads'
+    loads keep it).
 
     Raises:
         FileNotFoundError: If the file does not exist.
@@ -38,15 +41,22 @@ def image_size(path: str) -> Tuple[int, int]:
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'image {path} does not exist')
-    # PIL's own decompression-bomb check would stop at its limit, not ours
-    max_pixels, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
-    try:
-        with Image.open(path) as image:
-            return image.size
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
-        raise ValueError(f'{path} is not a readable image: {error}') from None
-    finally:
-        Image.MAX_IMAGE_PIXELS = max_pixels
+    with open(path, 'rb') as f:
+        prefix = f.read(16)
+        for load_plugins in (Image.preinit, Image.init):
+            load_plugins()
+            for name in list(Image.ID):
+                factory, accept = Image.OPEN[name]
+                accepted = True if accept is None else accept(prefix)
+                if not accepted or isinstance(accepted, str):
+                    continue
+                f.seek(0)
+                try:  # (what Image.open does, less its bomb check)
+                    return factory(f, path).size
+                except (SyntaxError, IndexError, TypeError, ValueError,
+                        OSError, EOFError, struct.error):
+                    continue
+    raise ValueError(f'{path} is not a readable image')
 
 
 def check_image_pixels(width: int, height: int, source: str,

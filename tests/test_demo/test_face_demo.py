@@ -324,3 +324,19 @@ def test_exported_model(exported_tiny_hih, tmp_path):
          '--checkpoint', checkpoint], cwd=REPO, capture_output=True,
         text=True, timeout=300)
     assert both.returncode != 0 and 'one of them' in both.stderr
+
+
+def test_a_video_header_with_an_absurd_frame_rate(face_demo, capsys):
+    """A header saying 1e-6 frames per second is named and replaced by 25
+    before the model loads (it used to stop the run after the model loaded,
+    without naming the video); --fps overrides it and is checked."""
+
+    class Header:
+        def get(self, _):
+            return 1e-6
+
+    assert face_demo.video_fps('clip.mp4', Header(), None) == 25.
+    assert 'clip.mp4 says it runs at 1e-06' in capsys.readouterr().err
+    assert face_demo.video_fps('clip.mp4', Header(), 12.5) == 12.5
+    with pytest.raises(ValueError, match='--fps'):
+        face_demo.video_fps('clip.mp4', Header(), 0.)

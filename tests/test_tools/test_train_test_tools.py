@@ -98,6 +98,7 @@ def test_train_then_resume(trained):
                     work_dir, '--resume',
                     *cli({**options, 'train_cfg.max_epochs': 2})])
     assert 'resumed epoch: 1, iter: 4' in log
+    assert 'data loader worker' not in log  # (num_workers=0: exact)
     second = load_checkpoint_file(osp.join(work_dir, 'epoch_2.pth'))
     assert second['meta']['epoch'] == 2
     assert second['meta']['iter'] == 2 * iters_per_epoch
@@ -187,8 +188,14 @@ def test_sigkill_then_resume(tmp_path, synthetic_root):
     saved_epoch = load_checkpoint_file(saved)['meta']['epoch']
     assert saved_epoch < 4
 
-    log = run_tool(args + ['--resume'])
+    # resumed with one loader worker: said to be not bit-identical
+    log = run_tool(args[:-1 - len(args[args.index('--cfg-options') + 1:])] +
+                   cli({**small_model(synthetic_root),
+                        'train_cfg.max_epochs': 4,
+                        'train_cfg.val_interval': 100,
+                        'train_dataloader.num_workers': 1}) + ['--resume'])
     assert f'resumed epoch: {saved_epoch}, iter: {4 * saved_epoch}' in log
+    assert 'resumed with 1 data loader worker(s)' in log
     final = load_checkpoint_file(osp.join(work_dir, 'epoch_4.pth'))
     assert final['meta']['epoch'] == 4 and final['meta']['iter'] == 16
 

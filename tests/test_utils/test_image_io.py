@@ -66,3 +66,22 @@ def test_max_pixels_is_checked(bad):
     turn the limit off: every comparison with it is false)."""
     with pytest.raises((TypeError, ValueError), match='max_pixels'):
         load_image(np.zeros((4, 4, 3), np.uint8), max_pixels=bad)
+
+
+def test_the_size_check_leaves_pil_alone(tmp_path, png_header):
+    """The header is read without PIL's process-wide decompression-bomb
+    limit: a tiny limit set by someone else stays set and does not stop our
+    check (it used to be switched off while an image was opened, for every
+    thread of the process)."""
+    from PIL import Image
+    path = str(tmp_path / 'wide.png')
+    png_header(path, 300, 200)
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = 1000
+    try:
+        assert image_size(path) == (300, 200)
+        assert Image.MAX_IMAGE_PIXELS == 1000
+        with pytest.raises(Image.DecompressionBombError):
+            Image.open(path)
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
