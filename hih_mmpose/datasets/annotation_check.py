@@ -304,7 +304,8 @@ def check_run_datasets(cfg,
 def faces_mmpose_leaves_out(ann_file: str) -> List[str]:
     """The faces of a COCO-style face annotation file that mmpose's
     top-down datasets drop without a word (``_is_valid_instance``: crowd,
-    ``num_keypoints`` 0, a box without area, no keypoint above 0), as
+    ``num_keypoints`` 0, a box without area, also the centre/scale box of
+    the face datasets, no keypoint above 0), as
     ``'annotation <id> (<image>): <why>'``; unreadable files give none (the
     data check names them)."""
     try:
@@ -327,6 +328,11 @@ def faces_mmpose_leaves_out(ann_file: str) -> List[str]:
                 why = 'num_keypoints 0 (every keypoint unlabelled)'
             elif len(box) == 4 and (box[2] <= 0 or box[3] <= 0):
                 why = 'a box without area'
+            elif 'scale' in ann and not float(
+                    np.asarray(ann['scale'], np.float64).ravel()[0]) > 0:
+                # (mmpose's face datasets box a face by centre and scale)
+                why = f'a centre/scale box without area (scale ' \
+                    f'{ann["scale"]})'
             elif keypoints.size and not np.nanmax(
                     np.r_[keypoints.reshape(-1, 3)[:, :2].ravel(), -1]) > 0:
                 why = 'no keypoint coordinate above 0'

@@ -264,6 +264,9 @@ def test_faces_mmpose_leaves_out_are_named(tmp_path):
              bbox=[0, 0, 0, 50]),
         dict(id=4, image_id=2, keypoints=keypoints, num_keypoints=98,
              bbox=[0, 0, 50, 50], iscrowd=1),
+        # mmpose's face datasets box the face by centre / scale
+        dict(id=5, image_id=2, keypoints=keypoints, num_keypoints=98,
+             bbox=[0, 0, 50, 50], center=[25, 25], scale=0.),
     ]
     path = tmp_path / 'faces.json'
     path.write_text(json.dumps(dict(
@@ -273,6 +276,7 @@ def test_faces_mmpose_leaves_out_are_named(tmp_path):
         'annotation 2 (a.jpg): num_keypoints 0 (every keypoint unlabelled)',
         'annotation 3 (b.jpg): a box without area',
         'annotation 4 (b.jpg): iscrowd',
+        'annotation 5 (b.jpg): a centre/scale box without area (scale 0.0)',
     ]
     assert faces_mmpose_leaves_out(str(tmp_path / 'missing.json')) == []
 
