@@ -25,7 +25,6 @@ fully and can run code.
 """
 import contextlib
 import inspect
-import os
 import os.path as osp
 import pickle
 import zipfile
@@ -104,11 +103,13 @@ _TRUST_HINT = ('if you trust the file, load it with '
 
 
 @contextlib.contextmanager
-def checkpoint_loading(trust: bool = False) -> Iterator[None]:
+def checkpoint_loading(trusted_file: Optional[str] = None) -> Iterator[None]:
     """Within this context ``torch.load`` calls that do not pass
     ``weights_only`` (mmengine's loaders, mmpose's ``init_model``) accept
-    :data:`SAFE_GLOBALS` besides torch's defaults; with ``trust`` they
-    unpickle fully (which can run code: trusted files only).
+    :data:`SAFE_GLOBALS` besides torch's defaults; with ``trusted_file``
+    also every global that file names (imported here: trusted files only,
+    they can run code). Nothing else changes: torch's environment
+    variables are never set.
 
     Example::
 
@@ -116,19 +117,30 @@ def checkpoint_loading(trust: bool = False) -> Iterator[None]:
             inferencer = MMPoseInferencer(pose2d=config,
                                           pose2d_weights=checkpoint)
     """
-    if trust:
-        previous = os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD')
-        os.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'] = '1'
-        try:
-            yield
-        finally:
-            if previous is None:
-                os.environ.pop('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', None)
-            else:
-                os.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'] = previous
-        return
-    with torch.serialization.safe_globals(SAFE_GLOBALS):
+    allowed = list(SAFE_GLOBALS)
+    if trusted_file is not None:
+        allowed += _import_globals(unsafe_globals(trusted_file))
+    with torch.serialization.safe_globals(allowed):
         yield
+
+
+def _import_globals(names: List[str]) -> list:
+    """The objects that dotted ``module.name`` strings name (those that
+    cannot be imported are left out: the loader then refuses them)."""
+    import importlib
+    objects = []
+    for name in names:
+        parts = name.split('.')
+        for split in range(len(parts) - 1, 0, -1):
+            try:
+                value = importlib.import_module('.'.join(parts[:split]))
+                for attribute in parts[split:]:
+                    value = getattr(value, attribute)
+            except (ImportError, AttributeError):
+                continue
+            objects.append(value)
+            break
+    return objects
 
 
 class _Stub:
@@ -268,7 +280,7 @@ def load_checkpoint_file(filename: str,
     elif not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint {filename} not found')
     try:
-        with checkpoint_loading(trust):
+        with checkpoint_loading():
             checkpoint = torch.load(filename, map_location=map_location,
                                     weights_only=not trust)
     except pickle.UnpicklingError as error:

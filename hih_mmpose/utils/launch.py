@@ -99,7 +99,9 @@ def run_with_checkpoints(step: Callable[[], T],
     """
     if checkpoint is not None and not trust:
         check_checkpoint_safe(checkpoint)
-    with checkpoint_loading(trust):
+    # (trusted: the globals that file names are allowed too; torch's
+    # environment is never changed)
+    with checkpoint_loading(checkpoint if trust and checkpoint else None):
         try:
             return step()
         except pickle.UnpicklingError as error:

@@ -333,3 +333,21 @@ def test_resume_refuses_code_whatever_torch_is_told(tiny_hih, tmp_path,
         assert result.returncode != 0, result.stdout[-2000:]
         assert PAYLOAD_GLOBAL in result.stderr, result.stderr[-2000:]
         assert not marker.exists()
+
+
+def test_trust_is_an_opt_in_without_torch_environment(hostile, tmp_path):
+    """--trust-checkpoint loads a file the safe loader refuses by allowing
+    exactly the globals that file names (here the payload runs: the opt-in
+    is real); no code of ours sets TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD."""
+    config, path, marker = hostile
+    result = run_tool('tools/test.py', config, path, '--work-dir',
+                      str(tmp_path / 'work'), '--trust-checkpoint')
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert marker.exists()
+    for folder in ('hih_mmpose', 'tools', 'demo'):
+        for root, _, files in os.walk(osp.join(REPO, folder)):
+            for name in files:
+                if name.endswith('.py'):
+                    with open(osp.join(root, name)) as f:
+                        assert "environ['TORCH_FORCE_NO_WEIGHTS_ONLY" not in \
+                            f.read(), name

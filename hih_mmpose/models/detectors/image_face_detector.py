@@ -139,12 +139,15 @@ class MMDetFaceDetector:
 
         from mmdet.apis import DetInferencer
 
-        from ...utils.checkpoint import check_checkpoint_safe
+        from ...utils.checkpoint import (check_checkpoint_safe,
+                                         checkpoint_loading)
         if not osp.isfile(weights):
             raise FileNotFoundError(f'detector weights {weights} not found')
         check_checkpoint_safe(weights)
-        self.inferencer = DetInferencer(model=config, weights=weights,
-                                        device=device, show_progress=False)
+        with checkpoint_loading():  # (mmdet's loader, with the allow-list)
+            self.inferencer = DetInferencer(
+                model=config, weights=weights, device=device,
+                show_progress=False)
         self.label = label
         self._lock = threading.Lock()
 
