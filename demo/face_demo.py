@@ -492,7 +492,16 @@ def build_landmarker(args: argparse.Namespace) -> Landmarker:
 def main() -> None:
     # SIGTERM (timeout, kill, job schedulers) ends the run as Ctrl-C does:
     # the predictions of what was done are written
-    signal.signal(signal.SIGTERM, _interrupt)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        run()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def run() -> None:
+    """The demo (see the module)."""
     args = parse_args()
     check_number('--kpt-thr', args.kpt_thr, 0, 1)
     check_number('--bbox-thr', args.bbox_thr, 0, 1)

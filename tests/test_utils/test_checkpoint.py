@@ -304,6 +304,33 @@ def test_tools_never_write_through_links(tiny_hih, tmp_path):
     assert 'is a link' in result.stderr
     assert victim.read_bytes() == b'keep me'
     assert not os.path.lexists(tmp_path / 'nowhere.json')
+    # the files an export writes beside its model: the OpenVINO .bin and
+    # the runtime's .json
+    for sidecar in ('model.bin', 'model.json'):
+        os.symlink(victim, tmp_path / sidecar)
+        result = run_tool('tools/deployment/export_onnx.py', config,
+                          checkpoint, str(tmp_path / 'model.xml'))
+        assert result.returncode != 0 and 'is a link' in result.stderr
+        os.unlink(tmp_path / sidecar)
+    assert victim.read_bytes() == b'keep me'
+    assert not os.path.lexists(tmp_path / 'model.xml')
+
+
+def test_truncated_checkpoint_through_plain_resume(tiny_hih, tmp_path):
+    """--resume without a path on a work dir whose last checkpoint is cut
+    short names the file and says so (it used to be torch's
+    "PytorchStreamReader failed reading zip archive")."""
+    config, checkpoint = tiny_hih
+    work = tmp_path / 'work'
+    work.mkdir()
+    with open(checkpoint, 'rb') as f:
+        (work / 'epoch_1.pth').write_bytes(f.read()[:5000])
+    (work / 'last_checkpoint').write_text(str(work / 'epoch_1.pth'))
+    result = run_tool('tools/train.py', config, '--work-dir', str(work),
+                      '--resume')
+    assert result.returncode != 0
+    assert 'epoch_1.pth is not a readable PyTorch checkpoint' in \
+        result.stderr and 'truncated' in result.stderr
 
 
 @pytest.mark.parametrize('legacy', [False, True])
