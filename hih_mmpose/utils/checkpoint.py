@@ -27,6 +27,7 @@ import contextlib
 import inspect
 import os.path as osp
 import pickle
+import threading
 import zipfile
 from typing import Iterator, List, Optional, Union
 
@@ -102,6 +103,9 @@ _TRUST_HINT = ('if you trust the file, load it with '
                '--trust-checkpoint), which unpickles fully and can run code')
 
 
+_LOADING_LOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def checkpoint_loading(trusted_file: Optional[str] = None) -> Iterator[None]:
     """Within this context ``torch.load`` calls that do not pass
@@ -120,7 +124,9 @@ def checkpoint_loading(trusted_file: Optional[str] = None) -> Iterator[None]:
     allowed = list(SAFE_GLOBALS)
     if trusted_file is not None:
         allowed += _import_globals(unsafe_globals(trusted_file))
-    with torch.serialization.safe_globals(allowed):
+    # torch's allow-list is process-wide: one context at a time, restored
+    # on exit, so that threads never see another's list
+    with _LOADING_LOCK, torch.serialization.safe_globals(allowed):
         yield
 
 
