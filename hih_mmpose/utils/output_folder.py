@@ -43,16 +43,7 @@ class OutputFolder:
             raise NotADirectoryError(
                 f'{option} {root} is a file, not a folder; name a folder '
                 'for the outputs')
-        try:
-            os.makedirs(root, exist_ok=True)
-            # a file can really be made here (permissions, read-only
-            # mounts, a full disk's quota)
-            with tempfile.TemporaryFile(dir=root):
-                pass
-        except OSError as error:
-            raise PermissionError(
-                f'{option} {root} cannot be written ({error.strerror}); '
-                'nothing was run: choose a folder you can write') from None
+        make_writable_folder(root, f'{option} {root}')
         self.root = root
         self.real_root = osp.realpath(root)
 
@@ -187,12 +178,21 @@ def check_output_file(path: str, option: str = 'the output') -> None:
         PermissionError: the folder cannot be written.
     """
     refuse_link(path, option)
-    folder = osp.dirname(osp.abspath(path))
+    make_writable_folder(osp.dirname(osp.abspath(path)), f'{option} {path}')
+
+
+def make_writable_folder(folder: str, what: str) -> None:
+    """Make ``folder`` (and its parents) and check that a file can really
+    be created in it (permissions, read-only mounts, a full disk's quota).
+
+    Raises:
+        PermissionError: naming ``what`` and the reason.
+    """
     try:
         os.makedirs(folder, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as error:
         raise PermissionError(
-            f'{option} {path} cannot be written ({error.strerror}); nothing '
-            'was run: choose a folder you can write') from None
+            f'{what} cannot be written ({error.strerror}); nothing was run: '
+            'choose a folder you can write') from None
