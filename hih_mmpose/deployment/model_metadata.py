@@ -53,7 +53,7 @@ def model_info(model: nn.Module, precision: str = 'fp32') -> ModelInfo:
     Raises:
         ValueError: a test pipeline the runtime cannot reproduce.
     """
-    from .onnx_export import HIHDeployModel
+    from ..models.heads import HIHVisibilityHead
     cfg = model.cfg
     meta = model.dataset_meta or {}
     count = int(meta.get('num_keypoints') or model.head.out_channels)
@@ -79,7 +79,8 @@ def model_info(model: nn.Module, precision: str = 'fp32') -> ModelInfo:
         schemes=schemes,
         eyes=None if eyes is None else [list(eye) for eye in eyes],
         precision=precision,
-        outputs=list(HIHDeployModel(model).output_names),
+        outputs=['keypoints', 'scores'] + (
+            ['visible'] if isinstance(model.head, HIHVisibilityHead) else []),
         weights_sha256=weights_fingerprint(model),
         config=osp.basename(cfg.filename or ''))
 

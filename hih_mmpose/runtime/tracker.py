@@ -4,7 +4,7 @@ from typing import Callable, Dict, List, Optional
 
 import numpy as np
 
-from .boxes import box_iou
+from .boxes import box_iou, box_problems
 from .image_io import ImageType, load_image
 from .rotation import landmark_box, oriented_landmark_box
 from .validation import check_number
@@ -163,13 +163,12 @@ class FaceTracker:
             angles.append(angle)
         boxes = np.stack(boxes)
         angles = np.asarray(angles, np.float32)
-        if not np.isfinite(boxes).all() or not np.isfinite(angles).all() \
-                or np.any(boxes[:, 2:] - boxes[:, :2] < 1):
-            return None  # landmarks collapsed or diverged: detect again
-        try:
-            found = self.landmarker.predict([image], [boxes], [angles])[0]
-        except ValueError:
-            return None  # a box left the image: detect again
+        if not np.isfinite(angles).all() or any(
+                box_problems(boxes, image.shape)) or np.any(
+                    boxes[:, 2:] - boxes[:, :2] < 1):
+            # landmarks collapsed, diverged or left the image: detect again
+            return None
+        found = self.landmarker.predict([image], [boxes], [angles])[0]
         keypoints = np.stack([face['keypoints'] for face in found])
         scores = np.stack([face['keypoint_scores'] for face in found])
         if not (scores.mean(axis=1) >= self.min_score).all():
