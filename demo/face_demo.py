@@ -60,7 +60,7 @@ from hih_mmpose.runtime import (AlignedFilter, EMAFilter, FaceTracker,
                                 Landmarker, OneEuroFilter, load_image)
 from hih_mmpose.runtime.image_io import ImageTooLargeError, image_size
 from hih_mmpose.runtime.validation import check_number
-from hih_mmpose.utils.launch import resolve_repo_path
+from hih_mmpose.utils.output_folder import resolve_repo_path
 from hih_mmpose.utils.output_folder import OutputFolder
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))

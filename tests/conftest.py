@@ -3,6 +3,7 @@
 import json
 import os.path as osp
 import struct
+import sys
 import uuid
 import zlib
 from typing import Tuple
@@ -17,6 +18,17 @@ from mmpose.utils import register_all_modules
 register_all_modules()
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+# The tools' helper packages, importable as their scripts import them (each
+# script's folder is first on its sys.path): ``launch_helpers`` of tools/,
+# ``research`` of tools/analysis_tools, ``converters`` of
+# tools/dataset_converters, ``published_checkpoint`` of
+# tools/model_converters.
+for _folder in ('', 'analysis_tools', 'dataset_converters',
+                'model_converters'):
+    _path = osp.join(REPO_ROOT, 'tools', _folder).rstrip(osp.sep)
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
 
 
 def write_wflw_like(root: str, num_images: int, seed: int = 0) -> str:

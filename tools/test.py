@@ -15,9 +15,9 @@ from mmengine.config import Config
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
-from hih_mmpose.datasets.annotation_check import (check_run_datasets,
+from launch_helpers.annotation_check import (check_run_datasets,
                                                   report_left_out_faces)
-from hih_mmpose.utils.launch import (add_runner_arguments, merge_cfg_options,
+from launch_helpers.runner import (add_runner_arguments, merge_cfg_options,
                                      merge_runner_arguments,
                                      prepare_cpu_distributed,
                                      run_with_checkpoints)
@@ -86,7 +86,11 @@ def check_ced_outputs(cfg: Config) -> None:
 def main() -> None:
     args = parse_args()
     if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(f'checkpoint {args.checkpoint} not found')
+        hint = (' (the shell found no file for the pattern: has the '
+                'training validated and saved a best checkpoint yet?)'
+                if '*' in args.checkpoint else '')
+        raise FileNotFoundError(
+            f'checkpoint {args.checkpoint} not found{hint}')
     inputs = {osp.abspath(args.checkpoint), osp.abspath(args.config)}
     for option in ('out', 'dump'):
         path = getattr(args, option)

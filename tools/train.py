@@ -12,9 +12,9 @@ import argparse
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from hih_mmpose.datasets.annotation_check import (check_run_datasets,
+from launch_helpers.annotation_check import (check_run_datasets,
                                                   report_left_out_faces)
-from hih_mmpose.utils.launch import (add_runner_arguments, merge_cfg_options,
+from launch_helpers.runner import (add_runner_arguments, merge_cfg_options,
                                      merge_runner_arguments,
                                      prepare_cpu_distributed,
                                      run_with_checkpoints)

@@ -196,3 +196,21 @@ def make_writable_folder(folder: str, what: str) -> None:
         raise PermissionError(
             f'{what} cannot be written ({error.strerror}); nothing was run: '
             'choose a folder you can write') from None
+
+
+def resolve_repo_path(path: str, repo_root: str, option: str) -> str:
+    """A path a tool was given, as given, or, for a relative path that does
+    not exist from the working folder, the repository's file of that path
+    (a tool's default ``configs/...`` run from another folder).
+
+    Raises:
+        FileNotFoundError: neither exists, naming both places.
+    """
+    if osp.isabs(path) or osp.exists(path):
+        return path
+    in_repo = osp.join(repo_root, path)
+    if osp.exists(in_repo):
+        return in_repo
+    raise FileNotFoundError(
+        f'{option} {path} not found (neither from the working folder '
+        f'{os.getcwd()} nor in the repository {repo_root})')

@@ -12,7 +12,7 @@ from mmengine.runner import Runner
 
 from hih_mmpose.utils.plain_checkpoint import from_plain, to_plain
 from hih_mmpose.utils.checkpoint import load_checkpoint_file
-from hih_mmpose.utils.launch import run_with_checkpoints
+from launch_helpers.runner import run_with_checkpoints
 
 
 def test_plain_round_trip_is_exact():

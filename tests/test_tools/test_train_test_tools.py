@@ -317,7 +317,7 @@ def test_resume_with_nothing_to_resume(tmp_path):
 def test_cfg_options_typos_are_reported():
     from mmengine.config import Config
 
-    from hih_mmpose.utils.launch import unknown_option_keys
+    from launch_helpers.runner import unknown_option_keys
     cfg = Config.fromfile(CONFIG)
     messages = unknown_option_keys(cfg, {
         'model.test_cfg.flip_tset': False,

@@ -20,8 +20,8 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from hih_mmpose.utils.checkpoint import CheckpointError, load_checkpoint_file
-from hih_mmpose.utils.published_checkpoint import convert_published_state_dict
-from hih_mmpose.utils.launch import resolve_repo_path
+from published_checkpoint import convert_published_state_dict
+from hih_mmpose.utils.output_folder import resolve_repo_path
 from hih_mmpose.utils.output_folder import refuse_link
 from mmpose.registry import MODELS
 

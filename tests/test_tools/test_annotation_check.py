@@ -9,7 +9,7 @@ import shutil
 import pytest
 from mmengine.config import Config
 
-from hih_mmpose.datasets.annotation_check import (AnnotationError,
+from launch_helpers.annotation_check import (AnnotationError,
                                                   check_dataset_config,
                                                   check_face_annotations,
                                                   check_run_datasets)
@@ -253,7 +253,7 @@ def test_faces_mmpose_leaves_out_are_named(tmp_path):
     box without area, crowd) is named, so --skip-data-check runs say it."""
     import json
 
-    from hih_mmpose.datasets.annotation_check import faces_mmpose_leaves_out
+    from launch_helpers.annotation_check import faces_mmpose_leaves_out
     keypoints = [10., 20., 2.] * 98
     annotations = [
         dict(id=1, image_id=1, keypoints=keypoints, num_keypoints=98,

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from mmpose.registry import MODELS
-from hih_mmpose.utils.published_checkpoint import convert_published_state_dict
+from published_checkpoint import convert_published_state_dict
 
 CONVERTER = 'tools/model_converters/convert_official_checkpoint.py'
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))

@@ -15,8 +15,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..runtime.image_io import ImageTooLargeError, load_image
-from .landmark_schemes import NORM_GROUPS, group_distance
+from hih_mmpose.runtime.image_io import ImageTooLargeError, load_image
+from hih_mmpose.datasets.landmark_schemes import NORM_GROUPS, group_distance
 
 # datasets whose boxes come from the annotation's ``center`` / ``scale``
 CENTER_SCALE_DATASETS = ('WFLWDataset', 'Face300WDataset')

@@ -10,8 +10,9 @@ import torch
 import torch.distributed as dist
 from mmengine.config import Config, DictAction
 
-from .checkpoint import (CheckpointError, check_checkpoint_safe,
-                         checkpoint_loading)
+from hih_mmpose.utils.checkpoint import (CheckpointError,
+                                         check_checkpoint_safe,
+                                         checkpoint_loading)
 
 T = TypeVar('T')
 
@@ -187,21 +188,3 @@ def merge_cfg_options(cfg: Config, options: Optional[dict]) -> None:
         print(f'warning: {message}', flush=True)
     if options is not None:
         cfg.merge_from_dict(options)
-
-
-def resolve_repo_path(path: str, repo_root: str, option: str) -> str:
-    """A path a tool was given, as given, or, for a relative path that does
-    not exist from the working folder, the repository's file of that path
-    (a tool's default ``configs/...`` run from another folder).
-
-    Raises:
-        FileNotFoundError: neither exists, naming both places.
-    """
-    if osp.isabs(path) or osp.exists(path):
-        return path
-    in_repo = osp.join(repo_root, path)
-    if osp.exists(in_repo):
-        return in_repo
-    raise FileNotFoundError(
-        f'{option} {path} not found (neither from the working folder '
-        f'{os.getcwd()} nor in the repository {repo_root})')
