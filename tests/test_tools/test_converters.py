@@ -369,3 +369,43 @@ def test_cofw_images_stored_channels_first(tmp_path):
                        r'gray \(H, W\) or colour \(H, W, 3\) image, got '
                        r'shape \(90, 80, 5\)'):
         convert_cofw(str(tmp_path / 'odd.mat'), 'test', str(tmp_path / 'o'))
+
+
+def test_split_annotations_holds_out_whole_images(tmp_path):
+    """tools/dataset_converters/split_annotations.py: every image and face
+    lands in exactly one part, faces stay with their image, mmpose's
+    WFLWDataset reads both parts, and the input file is unchanged."""
+    import subprocess
+    import sys
+    from conftest import REPO_ROOT, write_wflw_like
+    for folder in ('images', 'annotations'):
+        os.makedirs(osp.join(tmp_path, folder))
+    ann = osp.join(tmp_path, write_wflw_like(str(tmp_path), 10))
+    with open(ann) as f:
+        before = f.read()
+    coco = json.loads(before)
+    coco['annotations'].append(dict(coco['annotations'][3], id=999))
+    with open(ann, 'w') as f:
+        json.dump(coco, f)
+    subprocess.run([
+        sys.executable,
+        osp.join(REPO_ROOT, 'tools/dataset_converters/split_annotations.py'),
+        ann, '--fraction', '0.3'
+    ], check=True, capture_output=True)
+    stem = osp.splitext(ann)[0]
+    fit, val = (json.load(open(f'{stem}_{part}.json'))
+                for part in ('fit', 'val'))
+    assert len(val['images']) == 3 and len(fit['images']) == 7
+    ids = [im['id'] for im in fit['images'] + val['images']]
+    assert sorted(ids) == sorted(im['id'] for im in coco['images'])
+    for part in (fit, val):
+        own = {im['id'] for im in part['images']}
+        assert all(a['image_id'] in own for a in part['annotations'])
+    assert len(fit['annotations']) + len(val['annotations']) == 11
+    assert json.load(open(ann)) == coco
+    for part in ('fit', 'val'):
+        dataset = WFLWDataset(
+            ann_file=f'{stem}_{part}.json', data_root='',
+            data_prefix=dict(img=str(tmp_path) + '/images/'),
+            test_mode=True, pipeline=[])
+        assert len(dataset) == len((fit, val)[part == 'val']['annotations'])

@@ -11,7 +11,7 @@ accuracy and the integer cell accuracy.
 
 Example:
     .venv/bin/python tools/analysis_tools/decoder_ablation.py \\
-        configs/hih_synthetic.py work_dirs/hih_synthetic/best_NME_epoch_8.pth
+        configs/hih_synthetic.py work_dirs/hih_synthetic/best_NME_epoch_*.pth
 """
 import argparse
 import os.path as osp

@@ -14,7 +14,7 @@ Speed: ``tools/analysis_tools/benchmark.py --sections precision``.
 
 Example:
     .venv/bin/python tools/analysis_tools/precision_eval.py \\
-        configs/hih_synthetic.py work_dirs/hih_synthetic/best_NME_epoch_12.pth
+        configs/hih_synthetic.py work_dirs/hih_synthetic/best_NME_epoch_*.pth
 """
 import argparse
 import os.path as osp

@@ -22,7 +22,7 @@ for the whole clip is right).
 Example:
     .venv/bin/python tools/analysis_tools/video_eval.py \\
         configs/hih_synthetic.py \\
-        work_dirs/hih_synthetic/best_NME_epoch_12.pth
+        work_dirs/hih_synthetic/best_NME_epoch_*.pth
 """
 import argparse
 import os.path as osp

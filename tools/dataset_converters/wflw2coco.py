@@ -31,8 +31,13 @@ def main() -> None:
                         help='shift the landmarks by half a pixel as the '
                         'published labels do (with --crop published, to '
                         'evaluate the published checkpoint)')
+    parser.add_argument('--splits', nargs='+', choices=['train', 'test'],
+                        default=['train', 'test'],
+                        help='the splits to convert (default both; the '
+                        'published checkpoint is evaluated on the test '
+                        'split alone)')
     args = parser.parse_args()
-    for split in ('train', 'test'):
+    for split in args.splits:
         written = convert_wflw(
             osp.join(args.annotations, f'list_98pt_rect_attr_{split}.txt'),
             args.images,

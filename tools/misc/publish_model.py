@@ -8,7 +8,7 @@ without a config execute it.
 
 Example:
     .venv/bin/python tools/misc/publish_model.py \
-        work_dirs/hih_wflw/best_NME_epoch_60.pth hih_wflw_release.pth
+        work_dirs/hih_wflw/best_NME_epoch_*.pth hih_wflw_release.pth
 """
 import argparse
 import hashlib
