@@ -1,6 +1,7 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 """Shared fixtures: small generated data, built once per session."""
 import json
+import os
 import os.path as osp
 import struct
 import sys
@@ -29,6 +30,21 @@ for _folder in ('', 'analysis_tools', 'dataset_converters',
     _path = osp.join(REPO_ROOT, 'tools', _folder).rstrip(osp.sep)
     if _path not in sys.path:
         sys.path.insert(0, _path)
+
+
+@pytest.fixture(scope='session', autouse=True)
+def measured_choices_in_tmp(tmp_path_factory):
+    """The runtime's measured 'auto' choices (hih_mmpose.runtime.
+    measured_choice) go to a file of this session, not the user's cache:
+    no test depends on a choice an earlier run cached."""
+    path = str(tmp_path_factory.mktemp('choices') / 'runtime_choices.json')
+    saved = os.environ.get('HIH_MMPOSE_CHOICES')
+    os.environ['HIH_MMPOSE_CHOICES'] = path
+    yield path
+    if saved is None:
+        os.environ.pop('HIH_MMPOSE_CHOICES', None)
+    else:
+        os.environ['HIH_MMPOSE_CHOICES'] = saved
 
 
 def write_wflw_like(root: str, num_images: int, seed: int = 0) -> str:

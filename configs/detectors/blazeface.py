@@ -14,4 +14,5 @@ model = dict(
     model='full',
     score_thr=0.5,
     tile_fraction=0.6,
-    min_tiled_side=360)
+    min_tiled_side=360,
+    tile_below=0.2)  # tiles only if the whole image gives no or small faces

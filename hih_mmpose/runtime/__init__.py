@@ -15,7 +15,8 @@ or from a shell: ``python -m hih_mmpose.runtime model.onnx photo.jpg``.
 One image goes through each module once: :mod:`.image_io` loads it,
 :mod:`.detectors` find the faces and :mod:`.boxes` checks
 their boxes, :mod:`.rotation` decides which way up each is cut,
-:mod:`.crops` cuts the crops, :mod:`.sessions` runs them, and
+:mod:`.crops` cuts the crops, :mod:`.sessions` runs them (where 'auto'
+leaves several ways, :mod:`.measured_choice` times them once), and
 :mod:`.crops` maps the keypoints back. :mod:`.tracker` and
 :mod:`.filters` follow faces through video.
 """

@@ -9,8 +9,8 @@ from .boxes import box_problems, check_given_boxes
 from .crops import box_to_center_scale, crop_to_image, cut_crops
 from .detectors import build_detector
 from .image_io import ImageType, load_image
-from .rotation import (choose_turns, crop_rotations, turn_plan,
-                       turned_rotation, unturn_keypoints)
+from .rotation import (choose_turns, crop_rotations, oriented_landmark_box,
+                       turn_plan, turned_rotation, unturn_keypoints)
 from .sessions import open_session
 from .validation import check_number
 
@@ -71,10 +71,12 @@ class Landmarker:
             ``detect``, or a callable (:func:`~.detectors.build_detector`).
             Defaults to ``'blazeface'``.
         backend (str): For a model file: ``'onnxruntime'``, ``'openvino'``
-            or ``'auto'`` (:func:`~.sessions.choose_backend`).
+            or ``'auto'`` (:func:`~.sessions.run_candidates`).
         precision (str, optional): For a model file: ``'fp32'``, ``'bf16'``
             (OpenVINO), ``'int8'`` (a quantised file) or ``'auto'``;
-            ``None``: the file's own.
+            ``None``: the file's own. Where ``'auto'`` leaves several ways,
+            the first crops decide by measuring
+            (:mod:`~.measured_choice`).
         keypoint_scheme (str, optional): ``'wflw'``, ``'300w'``, ``'cofw'``
             or ``None`` (the model's own landmarks).
         upright (bool): Crop rolled faces upright from the detector's eye
@@ -89,10 +91,17 @@ class Landmarker:
         bbox_thr (float): Minimum detection score, in [0, 1] (0.3).
         batch_size (int): Faces run at a time (32): memory stays flat
             however many faces a call has.
+        refine_boxes (bool): Run each face a second time, cropped from the
+            first pass's landmarks (their extent along the eye line, the
+            box the models are trained on: :func:`~.rotation.
+            oriented_landmark_box`) instead of the detector's or given box;
+            one more network pass a face (docs/inference.md measures what
+            it gives). Defaults to ``False``.
     """
 
     _bbox_thr = 0.3
     _batch_size = 32
+    refine_boxes = False
 
     @property
     def bbox_thr(self) -> float:
@@ -254,6 +263,9 @@ class Landmarker:
         keypoints, scores, visible, rotation = self._landmarks(
             loaded, owners, boxes[:, :4], np.concatenate(rotations),
             np.concatenate(checks))
+        if self.refine_boxes:
+            keypoints, scores, visible, rotation = self._second_pass(
+                loaded, owners, (keypoints, scores, visible, rotation))
         faces = []
         for index, box in enumerate(boxes):
             face = dict(bbox=box[:4], bbox_score=float(box[4]),
@@ -295,6 +307,36 @@ class Landmarker:
         keypoints = crop_to_image(keypoints, centers, scales, size, rotations)
         return keypoints, scores, visible, turned_rotation(rotations, turns)
 
+    def _second_pass(self, images: List[np.ndarray], owners: np.ndarray,
+                     first: tuple) -> tuple:
+        """The landmarks again, each face cropped from its first-pass
+        landmarks (:attr:`refine_boxes`); a face whose landmark box breaks
+        the box rule keeps its first pass."""
+        keypoints = first[0]
+        pairs = [oriented_landmark_box(points, self.info.eyes if
+                                       self.upright else None)
+                 for points in keypoints]
+        boxes = np.stack([box for box, _ in pairs]).astype(np.float32)
+        angles = np.array([angle for _, angle in pairs], np.float32)
+        good = np.isfinite(boxes).all(1) & np.all(
+            boxes[:, 2:] - boxes[:, :2] >= 1, 1)
+        for index in np.flatnonzero(good):
+            shape = images[owners[index]].shape
+            good[index] = not box_problems(boxes[index:index + 1], shape)[0]
+        if not good.any():
+            return first
+        second = self._landmarks(images, owners[good], boxes[good],
+                                 angles[good], np.zeros(int(good.sum()), bool))
+        merged = []
+        for old, new in zip(first, second):
+            if old is None:
+                merged.append(None)
+                continue
+            old = old.copy()
+            old[good] = new
+            merged.append(old)
+        return tuple(merged)
+
     def _run(self, crops: np.ndarray, check: np.ndarray) -> tuple:
         """One batch of crops through the session (turned copies of the
         checked ones, flip test): keypoints in crop pixels, scores, quarter
@@ -303,11 +345,16 @@ class Landmarker:
         if len(owner) > len(crops):
             crops = np.stack([np.rot90(crops[i], turn, axes=(-2, -1))
                               for i, turn in zip(owner, turns)])
-        outputs = self.session(crops)
         if self.flip_test:
+            # (the crops and their mirror images in one session call)
+            both = self.session(np.concatenate([crops, crops[..., ::-1]]))
+            count = len(crops)
             outputs = flip_average(
-                outputs, self.session(np.ascontiguousarray(crops[..., ::-1])),
-                self.info.flip_indices, self.info.input_size[0])
+                tuple(o[:count] for o in both),
+                tuple(o[count:] for o in both), self.info.flip_indices,
+                self.info.input_size[0])
+        else:
+            outputs = self.session(crops)
         keypoints, scores = outputs[:2]
         visible = outputs[2] if len(outputs) > 2 else None
         if len(owner) > len(check):

@@ -114,41 +114,46 @@ def installed_backends() -> List[str]:
             if importlib.util.find_spec(name) is not None]
 
 
-def choose_backend(info: ModelInfo, backend: str = 'auto',
-                   precision: Optional[str] = None) -> Tuple[str, str]:
-    """``(backend, precision)`` for a model file.
+def run_candidates(info: ModelInfo, backend: str = 'auto',
+                   precision: Optional[str] = None) -> List[Tuple[str, str]]:
+    """The (backend, precision) pairs a model file may run as, in the order
+    to try them.
 
-    ``backend='auto'``: OpenVINO where installed, else ONNX Runtime.
-    ``precision=None``: the file's (fp32 or int8); ``'auto'``: bf16 through
-    OpenVINO for an fp32 file on a CPU with native bfloat16, else the
-    file's. An explicit choice is never overridden; one that cannot run is
-    an error.
+    ``backend='auto'``: every installed backend (OpenVINO first).
+    ``precision=None``: the file's (fp32 or int8); ``'auto'``: the file's
+    and, for an fp32 file on a CPU with native bfloat16, OpenVINO's bf16.
+    More than one pair is measured (:mod:`.measured_choice`). An explicit
+    choice is never overridden; one that cannot run is an error.
     """
     installed = installed_backends()
     if backend == 'auto':
         if not installed:
             raise ImportError('no backend installed: pip install '
                               'onnxruntime (or openvino)')
-        backend = installed[0]
-    if backend not in BACKEND_PRECISIONS:
+        backends = installed
+    elif backend in BACKEND_PRECISIONS:
+        backends = [backend]
+    else:
         raise ValueError(f'backend must be one of '
                          f"{sorted(BACKEND_PRECISIONS)} or 'auto', got "
                          f'{backend!r}')
-    if precision is None:
-        precision = info.precision
-    elif precision == 'auto':
-        precision = 'bf16' if (backend == 'openvino'
-                               and info.precision == 'fp32'
-                               and cpu_has_bf16()) else info.precision
-    if precision not in BACKEND_PRECISIONS[backend]:
-        raise ValueError(f'{backend} runs {BACKEND_PRECISIONS[backend]}, '
-                         f'not {precision!r}')
-    if (precision == 'int8') != (info.precision == 'int8'):
-        raise ValueError(
-            f'precision {precision!r} needs '
-            f'{"an int8" if precision == "int8" else "an fp32"} model; this '
-            f'one is {info.precision} (export_onnx.py --int8 writes int8)')
-    return backend, precision
+    if precision is not None and precision != 'auto':
+        runs = [b for b in backends if precision in BACKEND_PRECISIONS[b]]
+        if not runs:
+            raise ValueError(f'{backend} runs {BACKEND_PRECISIONS[backend]}, '
+                             f'not {precision!r}')
+        if (precision == 'int8') != (info.precision == 'int8'):
+            raise ValueError(
+                f'precision {precision!r} needs '
+                f'{"an int8" if precision == "int8" else "an fp32"} model; '
+                f'this one is {info.precision} (export_onnx.py --int8 '
+                'writes int8)')
+        return [(b, precision) for b in runs]
+    pairs = [(b, info.precision) for b in backends]
+    if precision == 'auto' and info.precision == 'fp32' and cpu_has_bf16() \
+            and 'openvino' in backends:
+        pairs.insert(0, ('openvino', 'bf16'))
+    return pairs
 
 
 class OnnxRuntimeSession:
@@ -202,7 +207,7 @@ class OpenVINOSession:
                  threads: Optional[int] = None) -> None:
         import openvino as ov
         self.info = read_model_info(model_file)
-        choose_backend(self.info, 'openvino', precision)
+        run_candidates(self.info, 'openvino', precision)
         config = {'INFERENCE_PRECISION_HINT': dict(
             fp32='f32', bf16='bf16', int8='f32')[precision],
             'PERFORMANCE_HINT': 'LATENCY'}
@@ -227,13 +232,23 @@ class OpenVINOSession:
             np.array(results[self.model.outputs[i]]) for i in self.order)
 
 
-def open_session(model_file: str, backend: str = 'auto',
-                 precision: Optional[str] = None,
-                 threads: Optional[int] = None):
-    """The session of an exported model in a backend and precision
-    (:func:`choose_backend`)."""
-    backend, precision = choose_backend(read_model_info(model_file), backend,
-                                        precision)
+def open_exact_session(model_file: str, backend: str, precision: str,
+                       threads: Optional[int] = None):
+    """The session of one backend and precision."""
     if backend == 'onnxruntime':
         return OnnxRuntimeSession(model_file, threads)
     return OpenVINOSession(model_file, precision, threads)
+
+
+def open_session(model_file: str, backend: str = 'auto',
+                 precision: Optional[str] = None,
+                 threads: Optional[int] = None):
+    """The session of an exported model: the one way
+    :func:`run_candidates` leaves, or, where it leaves several, a
+    :class:`~.measured_choice.MeasuredSession` that measures them."""
+    candidates = run_candidates(read_model_info(model_file), backend,
+                                precision)
+    if len(candidates) == 1:
+        return open_exact_session(model_file, *candidates[0], threads)
+    from .measured_choice import MeasuredSession
+    return MeasuredSession(model_file, candidates, threads)

@@ -119,7 +119,7 @@ def test_batches_and_lists_of_images(exported_tiny_hih):
     expected = landmarker(PHOTO, boxes, angles)
     landmarker.session, landmarker.batch_size = counted, 3
     got = landmarker(PHOTO, boxes, angles)
-    assert calls == [3, 3, 3, 3, 1, 1]  # (each batch and its mirror image)
+    assert calls == [6, 6, 2]  # (each batch with its mirror images)
     assert_same_faces(got, expected)
     images = [PHOTO, np.full((240, 320, 3), 127, np.uint8),
               np.ascontiguousarray(np.rot90(PHOTO)), cv2.flip(PHOTO, 1)]
@@ -204,3 +204,35 @@ def test_one_landmarker_shared_by_threads(exported_tiny_hih):
         for future in [pool.submit(worker, i) for i in range(4)]:
             for which, faces in future.result():
                 assert_same_faces(faces, alone[which], atol=1e-4)
+
+
+def test_refine_boxes_crops_from_the_first_pass(exported_tiny_hih):
+    """refine_boxes: each face's keypoints are those of a second call
+    given the first pass's oriented landmark box and angle; a face whose
+    landmark box breaks the box rule keeps its first pass."""
+    from hih_mmpose.runtime.rotation import oriented_landmark_box
+    _, _, model = exported_tiny_hih
+    landmarker = Landmarker(model, 'haar', backend='onnxruntime')
+    boxes = np.array([[180, 130, 360, 335], [150, 100, 400, 380]],
+                     np.float32)
+    first = landmarker(PHOTO, boxes, [0., 25.])
+    landmarker.refine_boxes = True
+    refined = landmarker(PHOTO, boxes, [0., 25.])
+    eyes = landmarker.info.eyes
+    for old, new in zip(first, refined):
+        box, angle = oriented_landmark_box(old['keypoints'], eyes)
+        (again, ) = Landmarker(model, 'haar', backend='onnxruntime')(
+            PHOTO, box[None], [angle])
+        np.testing.assert_allclose(new['keypoints'], again['keypoints'],
+                                   atol=1e-4)
+        assert new['bbox_angle'] == pytest.approx(angle, abs=1e-4)
+        np.testing.assert_array_equal(new['bbox'], old['bbox'])
+    # a first pass whose landmarks leave the image: kept as it was
+    session = landmarker.session
+    landmarker.session = lambda crops: (session(crops)[0] + 1e5, ) + \
+        session(crops)[1:]
+    landmarker.refine_boxes = False
+    far = landmarker(PHOTO, boxes[:1])
+    landmarker.refine_boxes = True
+    np.testing.assert_array_equal(landmarker(PHOTO, boxes[:1])[0]['keypoints'],
+                                  far[0]['keypoints'])

@@ -36,11 +36,12 @@ from bench.gpu import bench_gpu, print_gpu
 from bench.inference import bench_hrnet, bench_inference, print_inference
 from bench.light import bench_light, print_light
 from bench.onnx_runtime import bench_onnx, print_onnx
+from bench.pipeline import bench_pipeline, print_pipeline
 from bench.precision import bench_precision, print_precision
 from bench.training import bench_train, print_train
 
-SECTIONS = ('inference', 'precision', 'light', 'train', 'flops', 'onnx',
-            'gpu')
+SECTIONS = ('inference', 'precision', 'light', 'pipeline', 'train', 'flops',
+            'onnx', 'gpu')
 
 
 def parse_args() -> argparse.Namespace:
@@ -60,6 +61,9 @@ def parse_args() -> argparse.Namespace:
                         ' rounded up to whole epochs of 8)')
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads (default: all cores)')
+    parser.add_argument('--photo-dir', help='pipeline: more photos for the '
+                        'folder row (e.g. astronaut.png and t1.jpg, see '
+                        'tools/analysis_tools/detector_eval.py)')
     parser.add_argument('--json', help='also write the figures here')
     return parser.parse_args()
 
@@ -92,6 +96,9 @@ def main() -> None:
         if 'light' in args.sections:
             figures['light'] = bench_light(args)
             print_light(figures['light'])
+        if 'pipeline' in args.sections:
+            figures['pipeline'] = bench_pipeline(args)
+            print_pipeline(figures['pipeline'])
         if 'train' in args.sections:
             figures['train'] = bench_train(args, work_dir)
             print_train(figures['train'])

@@ -2,7 +2,9 @@
 """Landmarks of rolled and turned faces through ``FaceLandmarker`` as a
 user runs it: its detector's boxes, not the ground-truth boxes.
 
-Two measurements on a config's test set:
+Two measurements on a config's test set (``--compare-axis-aligned`` and
+``--compare-refined`` add rows of ``upright=False`` and of
+``refine_boxes``):
 
 - ``--turn A [A ...]``: every test image turned about its centre by each
   angle (black border; 90, 180 and 270 degrees are exact turns of square
@@ -145,6 +147,9 @@ def main() -> None:
                         help="FaceLandmarker's detector")
     parser.add_argument('--compare-axis-aligned', action='store_true',
                         help='also run with upright=False')
+    parser.add_argument('--compare-refined', action='store_true',
+                        help='also run with refine_boxes (a second pass '
+                        "cropped from the first pass's landmarks)")
     args = parser.parse_args()
     if not args.turn and not args.bins:
         parser.error('give --turn ANGLES and / or --bins')
@@ -174,12 +179,15 @@ def main() -> None:
         with open(pose_file) as f:
             poses = {row['image_id']: row for row in json.load(f)}
 
-    variants = [('upright crops', True)]
+    variants = [('upright crops', True, False)]
     if args.compare_axis_aligned:
-        variants.append(('axis-aligned crops', False))
-    for name, upright in variants:
+        variants.append(('axis-aligned crops', False, False))
+    if args.compare_refined:
+        variants.append(('upright, refined', True, True))
+    for name, upright, refine in variants:
         landmarker = FaceLandmarker(args.config, args.checkpoint,
                                     args.detector, upright=upright)
+        landmarker.refine_boxes = refine
         if args.turn:
             faces = load_test_faces(cfg, args.num_faces or 40)
             print(f'{len(faces)} test faces of {args.config} turned, '

@@ -93,13 +93,14 @@ class BlazeFaceDetector(ImageFaceDetector):
     def __init__(self, model: str = 'full', score_thr: float = 0.5,
                  tile_fraction: Optional[float] = 0.6,
                  min_tiled_side: int = 360,
+                 tile_below: float = 0.2,
                  box_calibration: Optional[dict] = BLAZEFACE_BOX_CALIBRATION,
                  **kwargs) -> None:
         from ...runtime.detectors.blazeface import BlazeFaceDetector as Runtime
         super().__init__(
             Runtime(model=model, score_thr=score_thr,
                     tile_fraction=tile_fraction,
-                    min_tiled_side=min_tiled_side,
+                    min_tiled_side=min_tiled_side, tile_below=tile_below,
                     box_calibration=box_calibration), **kwargs)
 
 

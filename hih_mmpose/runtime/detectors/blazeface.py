@@ -64,6 +64,12 @@ class BlazeFaceDetector(CalibratedDetector):
             ``0.6``.
         min_tiled_side (int): Images with a shorter side below this are not
             tiled. Defaults to ``360``.
+        tile_below (float): Tile only when the whole image gives no face or
+            a face whose box side is below this fraction of the image's
+            shorter side (small faces: a group, where smaller ones may hide
+            below the whole-image pass's range); ``1``: always tile. One
+            face filling a photo then costs one pass (docs/speed.md).
+            Defaults to ``0.2``.
         rotation_search (bool): When nothing is found, search the image
             turned by 90, 180 and 270 degrees. Defaults to ``True``.
         short_range_fallback (bool): With ``model='full'``, when nothing is
@@ -83,6 +89,7 @@ class BlazeFaceDetector(CalibratedDetector):
                  score_thr: float = 0.5,
                  tile_fraction: Optional[float] = 0.6,
                  min_tiled_side: int = 360,
+                 tile_below: float = 0.2,
                  rotation_search: bool = True,
                  short_range_fallback: bool = True,
                  variant_search: bool = True,
@@ -119,6 +126,7 @@ class BlazeFaceDetector(CalibratedDetector):
         self.score_thr = score_thr
         self.tile_fraction = tile_fraction
         self.min_tiled_side = min_tiled_side
+        self.tile_below = tile_below
         self.rotation_search = rotation_search
         self.variant_search = variant_search
 
@@ -140,10 +148,16 @@ class BlazeFaceDetector(CalibratedDetector):
         return np.asarray(rows, np.float32).reshape(-1, 9)
 
     def _run_tiled(self, rgb: np.ndarray) -> np.ndarray:
-        """:meth:`_run` on the whole image and on its tiles, merged."""
+        """:meth:`_run` on the whole image and, where it finds no face or a
+        small one (``tile_below``), on its tiles, merged."""
         height, width = rgb.shape[:2]
         found = [self._run(rgb)]
-        if self.tile_fraction and min(height, width) >= self.min_tiled_side:
+        sides = np.minimum(found[0][:, 2] - found[0][:, 0],
+                           found[0][:, 3] - found[0][:, 1])
+        small = not len(sides) or sides.min() < self.tile_below * min(
+            height, width)
+        if self.tile_fraction and small and \
+                min(height, width) >= self.min_tiled_side:
             side = int(round(self.tile_fraction * min(height, width)))
             for x, y in tile_grid(height, width, side):
                 rows = self._run(
