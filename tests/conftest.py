@@ -1,5 +1,6 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
-"""Shared fixtures: small generated data, built once per session."""
+"""Shared fixtures: small generated data, built once per session (once per
+run under pytest-xdist: the workers share them, :func:`shared`)."""
 import json
 import os
 import os.path as osp
@@ -12,6 +13,12 @@ from typing import Tuple
 import cv2
 import numpy as np
 import pytest
+
+if os.environ.get('PYTEST_XDIST_WORKER'):
+    # one core per worker (the suite runs a worker per core, setup.cfg):
+    # OpenMP threads of two workers on the same cores spin against each
+    # other; subprocesses of the tests inherit it
+    os.environ['OMP_NUM_THREADS'] = '1'
 
 import hih_mmpose  # noqa: F401  (registers the HIH modules)
 from mmpose.utils import register_all_modules
@@ -30,6 +37,30 @@ for _folder in ('', 'analysis_tools', 'dataset_converters',
     _path = osp.join(REPO_ROOT, 'tools', _folder).rstrip(osp.sep)
     if _path not in sys.path:
         sys.path.insert(0, _path)
+
+
+def shared(tmp_path_factory, name: str, make):
+    """``make(folder)`` of a session fixture, made once per test run: under
+    pytest-xdist the first worker to ask makes it in a folder all workers
+    see and the others wait for it and read its (JSON) result.
+
+    Args:
+        tmp_path_factory: pytest's factory.
+        name (str): The fixture's folder and lock name.
+        make (callable): ``folder -> result`` (str or tuple of str).
+    """
+    if not os.environ.get('PYTEST_XDIST_WORKER'):
+        return make(tmp_path_factory.mktemp(name))
+    from filelock import FileLock
+    root = tmp_path_factory.getbasetemp().parent
+    done = root / f'{name}.json'
+    with FileLock(str(root / f'{name}.lock')):
+        if not done.is_file():
+            folder = root / name
+            folder.mkdir()
+            done.write_text(json.dumps(make(folder)))
+    result = json.loads(done.read_text())
+    return tuple(result) if isinstance(result, list) else result
 
 
 @pytest.fixture(scope='session', autouse=True)
@@ -119,11 +150,13 @@ def png_header():
 @pytest.fixture(scope='session')
 def wflw_like_root(tmp_path_factory):
     """(data_root, ann_file) of a 4-image WFLW-layout dataset."""
-    root = tmp_path_factory.mktemp('wflw_like')
-    (root / 'images').mkdir()
-    (root / 'annotations').mkdir()
-    ann_file = write_wflw_like(str(root), 4)
-    return str(root), ann_file
+
+    def make(root):
+        (root / 'images').mkdir()
+        (root / 'annotations').mkdir()
+        return str(root), write_wflw_like(str(root), 4)
+
+    return shared(tmp_path_factory, 'wflw_like', make)
 
 
 @pytest.fixture(scope='session')
@@ -131,10 +164,14 @@ def synthetic_root(tmp_path_factory):
     """Data root of a small synthetic face set (16 train, 8 test faces at
     128 px) in all three layouts."""
     from hih_mmpose.synthetic import generate_synthetic_dataset
-    root = str(tmp_path_factory.mktemp('synthetic'))
-    generate_synthetic_dataset(root, num_train=16, num_test=8,
-                               image_size=128, seed=0, show_progress=False)
-    return root
+
+    def make(root):
+        generate_synthetic_dataset(str(root), num_train=16, num_test=8,
+                                   image_size=128, seed=0,
+                                   show_progress=False)
+        return str(root)
+
+    return shared(tmp_path_factory, 'synthetic', make)
 
 
 @pytest.fixture
@@ -202,8 +239,9 @@ def train_narrow_hih(data_root: str, work_dir, batch_size: int,
 def tiny_hih(tmp_path_factory, synthetic_root):
     """(config file, checkpoint) of a narrow HIH trained for one epoch on
     the small synthetic set (configs/hih_synthetic.py, shrunk)."""
-    return train_narrow_hih(synthetic_root, tmp_path_factory.mktemp(
-        'tiny_hih'), batch_size=4, epochs=1)
+    return shared(tmp_path_factory, 'tiny_hih', lambda folder:
+                  train_narrow_hih(synthetic_root, folder, batch_size=4,
+                                   epochs=1))
 
 
 @pytest.fixture(scope='session')
@@ -213,11 +251,17 @@ def trained_tiny_hih(tmp_path_factory):
     learned (test NME ~5 %), so accuracy comparisons on its 32 test faces
     mean something, unlike on ``tiny_hih``."""
     from hih_mmpose.synthetic import generate_synthetic_dataset
-    root = str(tmp_path_factory.mktemp('synthetic256'))
-    generate_synthetic_dataset(root, num_train=256, num_test=32,
-                               image_size=128, seed=0, show_progress=False)
-    return train_narrow_hih(root, tmp_path_factory.mktemp('trained_tiny_hih'),
-                            batch_size=16, epochs=20, interval=50)
+
+    def make(folder):
+        root = str(folder / 'synthetic256')
+        generate_synthetic_dataset(root, num_train=256, num_test=32,
+                                   image_size=128, seed=0,
+                                   show_progress=False)
+        (folder / 'work').mkdir()
+        return train_narrow_hih(root, folder / 'work', batch_size=16,
+                                epochs=20, interval=50)
+
+    return shared(tmp_path_factory, 'trained_tiny_hih', make)
 
 
 @pytest.fixture(scope='session')
@@ -227,9 +271,14 @@ def exported_tiny_hih(tmp_path_factory, trained_tiny_hih):
     import subprocess
     import sys
     config, checkpoint = trained_tiny_hih
-    out = str(tmp_path_factory.mktemp('exported') / 'model.onnx')
-    subprocess.run([
-        sys.executable, osp.join(REPO_ROOT, 'tools', 'deployment',
-                                 'export_onnx.py'), config, checkpoint, out
-    ], check=True, capture_output=True, cwd=REPO_ROOT)
-    return config, checkpoint, out
+
+    def make(folder):
+        out = str(folder / 'model.onnx')
+        subprocess.run([
+            sys.executable, osp.join(REPO_ROOT, 'tools', 'deployment',
+                                     'export_onnx.py'), config, checkpoint,
+            out
+        ], check=True, capture_output=True, cwd=REPO_ROOT)
+        return config, checkpoint, out
+
+    return shared(tmp_path_factory, 'exported', make)

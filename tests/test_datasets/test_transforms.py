@@ -5,6 +5,15 @@ import pytest
 from mmpose.registry import TRANSFORMS
 
 
+@pytest.fixture(autouse=True)
+def mmpose_scope():
+    """Build in mmpose's scope whatever scope an earlier test left (the
+    tests of mmdet's face detectors set mmdet's)."""
+    from mmengine.registry import DefaultScope
+    with DefaultScope.overwrite_default_scope('mmpose'):
+        yield
+
+
 def results():
     rng = np.random.default_rng(0)
     return dict(img=rng.integers(0, 255, (64, 48, 3), dtype=np.uint8),

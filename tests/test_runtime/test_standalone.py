@@ -35,14 +35,17 @@ def standalone_python(work_dir: str) -> str:
     venv = osp.join(cache, 'standalone', f'py{sys.version_info[0]}'
                     f'{sys.version_info[1]}-{key}')
     python = osp.join(venv, 'bin', 'python')
-    if not osp.isfile(osp.join(venv, '.complete')):
-        shutil.rmtree(venv, ignore_errors=True)
-        base = getattr(sys, '_base_executable', None) or sys.executable
-        subprocess.run([base, '-m', 'venv', venv], check=True)
-        subprocess.run([python, '-m', 'pip', 'install', '-q',
-                        '--disable-pip-version-check', '-r', REQUIREMENTS],
-                       check=True)
-        open(osp.join(venv, '.complete'), 'w').close()
+    os.makedirs(osp.dirname(venv), exist_ok=True)
+    from filelock import FileLock
+    with FileLock(venv + '.lock'):  # (parallel test runs build it once)
+        if not osp.isfile(osp.join(venv, '.complete')):
+            shutil.rmtree(venv, ignore_errors=True)
+            base = getattr(sys, '_base_executable', None) or sys.executable
+            subprocess.run([base, '-m', 'venv', venv], check=True)
+            subprocess.run([python, '-m', 'pip', 'install', '-q',
+                            '--disable-pip-version-check', '-r',
+                            REQUIREMENTS], check=True)
+            open(osp.join(venv, '.complete'), 'w').close()
     # the package from a copy of the checkout (pip writes build files)
     source = osp.join(work_dir, 'source')
     shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(

@@ -377,19 +377,29 @@ def test_split_annotations_holds_out_whole_images(tmp_path):
     WFLWDataset reads both parts, and the input file is unchanged."""
     import subprocess
     import sys
-    from conftest import REPO_ROOT, write_wflw_like
-    for folder in ('images', 'annotations'):
-        os.makedirs(osp.join(tmp_path, folder))
-    ann = osp.join(tmp_path, write_wflw_like(str(tmp_path), 10))
-    with open(ann) as f:
-        before = f.read()
-    coco = json.loads(before)
-    coco['annotations'].append(dict(coco['annotations'][3], id=999))
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    os.makedirs(osp.join(tmp_path, 'images'))
+    images, annotations = [], []
+    for index in range(10):
+        write_image(osp.join(tmp_path, 'images', f'{index}.png'))
+        images.append(dict(id=index, file_name=f'{index}.png', height=100,
+                           width=120))
+        points = np.random.default_rng(index).uniform(20, 80, (98, 2))
+        annotations.append(dict(
+            id=index, image_id=index, category_id=1, iscrowd=0,
+            num_keypoints=98, area=3600., bbox=[20, 20, 60, 60],
+            keypoints=np.column_stack([points, np.full(98, 2.)]).ravel()
+            .tolist(), center=[50., 50.], scale=0.3))
+    # a second face in image 3
+    annotations.append(dict(annotations[3], id=999))
+    coco = dict(images=images, annotations=annotations,
+                categories=[dict(id=1, name='face')])
+    ann = osp.join(tmp_path, 'faces.json')
     with open(ann, 'w') as f:
         json.dump(coco, f)
     subprocess.run([
         sys.executable,
-        osp.join(REPO_ROOT, 'tools/dataset_converters/split_annotations.py'),
+        osp.join(repo, 'tools/dataset_converters/split_annotations.py'),
         ann, '--fraction', '0.3'
     ], check=True, capture_output=True)
     stem = osp.splitext(ann)[0]
