@@ -2,6 +2,7 @@
 """A checkpoint in the published HIH key layout (random tensors, shapes as
 the published code stores them), converted, loaded strictly, and compared
 with a forward pass written by hand from the same tensors."""
+import os
 import os.path as osp
 import shutil
 import subprocess
@@ -209,31 +210,20 @@ def test_conversion_tool_never_overwrites_its_source(tmp_path):
 
 
 def doc_commands(page: str, language: str) -> list:
-    """The commands of a page's ``language`` code blocks, continuation lines
-    joined, comments dropped."""
-    import re
-    with open(page) as f:
-        blocks = re.findall(rf'```{language}\n(.*?)```', f.read(), re.S)
+    """The commands of a page's bash blocks (:func:`bash_commands`), or its
+    python blocks whole."""
+    blocks = [block for lang, block, _ in doc_blocks(page) if lang == language]
     if language != 'bash':
         return blocks
-    commands = []
-    for block in blocks:
-        for line in block.replace('\\\n', ' ').splitlines():
-            line = re.sub(r'\s+#\s.*$', '', line).strip()
-            if line and not line.startswith('#'):
-                commands.append(line)
-    return commands
+    return [command for block in blocks for command in bash_commands(block)]
 
 
-def test_published_journey(tmp_path):
-    """docs/published_checkpoint.md as a user runs it, from a folder of
-    their own: the published file (random weights in its format) converted,
-    WFLW (a tiny release of two photos) converted and evaluated by
-    tools/test.py without a training set, then the demo on a photo, a
-    folder and a video, FaceLandmarker and MMPoseInferencer on the photo:
-    98 landmarks inside the crop of the detected face."""
-    import json
-
+def published_sandbox(tmp_path):
+    """A user's folder for the published journeys: configs/, tools/ and
+    demo/ of the repository, the published file (random weights in its
+    format) at Best/WFLW/WFLW.pth, a WFLW release in its own format (two
+    photos, 98 points spread over the face box marked by hand) under raw/,
+    photo.jpg, photos/a.jpg and a two-frame clip.mp4. Returns raw/."""
     import cv2
     import matplotlib.cbook as cbook
     import numpy as np
@@ -269,7 +259,20 @@ def test_published_journey(tmp_path):
     for _ in range(2):
         writer.write(cv2.imread(photo))
     writer.release()
+    return raw
 
+
+def test_published_journey(tmp_path):
+    """docs/published_checkpoint.md as a user runs it, from a folder of
+    their own: the published file (random weights in its format) converted,
+    WFLW (a tiny release of two photos) converted and evaluated by
+    tools/test.py without a training set, then the demo on a photo, a
+    folder and a video, FaceLandmarker and MMPoseInferencer on the photo:
+    98 landmarks inside the crop of the detected face."""
+    import json
+
+    import numpy as np
+    raw = published_sandbox(tmp_path)
     page = osp.join(REPO, 'docs', 'published_checkpoint.md')
     for command in doc_commands(page, 'bash'):
         command = command.replace('.venv/bin/python', sys.executable)
@@ -320,6 +323,106 @@ print(json.dumps(dict(bbox=[float(v) for v in face['bbox']],
         centre = (box[:2] + box[2:]) / 2
         half = (box[2:] - box[:2]).max() * 1.25 / 2
         assert np.all(np.abs(keypoints - centre) <= half + 2)
+
+
+def doc_blocks(page: str) -> list:
+    """(language, text, marker) of each bash / python block of a page; the
+    marker is the ``<!-- doc test: ... -->`` line just above a block (or
+    ``None``)."""
+    import re
+    import textwrap
+    with open(page) as f:
+        text = f.read()
+    blocks = []
+    # (blocks inside list items are indented)
+    for match in re.finditer(r'^[ \t]*```(bash|python)\n(.*?)^[ \t]*```',
+                             text, re.S | re.M):
+        before = text[:match.start()].rstrip('\n').rsplit('\n', 1)[-1]
+        marker = re.fullmatch(r'<!-- doc test: (.*) -->', before.strip())
+        blocks.append((match.group(1), textwrap.dedent(match.group(2)),
+                       marker.group(1) if marker else None))
+    return blocks
+
+
+def bash_commands(block: str) -> list:
+    """A bash block's commands: continuation lines joined, comments
+    dropped."""
+    import re
+    commands = []
+    for line in block.replace('\\\n', ' ').splitlines():
+        line = re.sub(r'\s+#\s.*$', '', line).strip()
+        if line and not line.startswith('#'):
+            commands.append(line)
+    return commands
+
+
+def test_readme_journeys(tmp_path):
+    """Every bash and python block of README.md runs as written, in a
+    user's folder with the published file (random weights in its format)
+    and a tiny WFLW release, except the blocks marked in the page as not
+    run (each says why): journey 2 (convert, WFLW test set, tools/test.py),
+    journey 3 (the demo on a folder and a video, FaceLandmarker), journey 4
+    (export; the server's commands in a fresh virtual environment without
+    the training stack, from a copy of the checkout) and the config of
+    "Use it in a config" loaded from configs/."""
+    import importlib.util
+    import json
+    raw = published_sandbox(tmp_path)
+    for name in ('WFLW_images', 'WFLW_annotations'):
+        (tmp_path / name).symlink_to(raw / name)
+    blocks = doc_blocks(osp.join(REPO, 'README.md'))
+    assert len(blocks) >= 7
+    ran = []
+    for language, block, marker in blocks:
+        if marker and marker.startswith('not run'):
+            continue
+        if marker == 'a config, loaded from configs/':
+            from mmengine.config import Config
+            configs = tmp_path / 'configs_copy'
+            shutil.copytree(osp.join(REPO, 'configs'), configs)
+            (configs / 'readme_example.py').write_text(block)
+            cfg = Config.fromfile(str(configs / 'readme_example.py'))
+            assert cfg.model.backbone.num_stacks == 2
+            ran.append('config')
+            continue
+        if language == 'python':
+            result = subprocess.run([sys.executable, '-c', block],
+                                    cwd=tmp_path, capture_output=True,
+                                    text=True, timeout=600)
+            assert result.returncode == 0, (block, result.stderr[-3000:])
+            ran.append('python')
+            continue
+        cwd, env = tmp_path, dict(os.environ)
+        if marker == 'run in a fresh virtual environment':
+            # the test suite's cached runtime-only environment, first on
+            # PATH, in a copy of the checkout with the exported model
+            spec = importlib.util.spec_from_file_location(
+                'standalone', osp.join(REPO, 'tests', 'test_runtime',
+                                       'test_standalone.py'))
+            standalone = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(standalone)
+            python = standalone.standalone_python(str(tmp_path / 'server'))
+            cwd = tmp_path / 'server' / 'source'
+            for name in ('hih_wflw.onnx', 'hih_wflw.json', 'photo.jpg'):
+                shutil.copy(tmp_path / name, cwd / name)
+            env = dict(env, PYTHONPATH='', PATH=osp.dirname(python) +
+                       os.pathsep + env['PATH'])
+        for command in bash_commands(block):
+            command = command.replace('.venv/bin/python', sys.executable)
+            result = subprocess.run(command, shell=True, cwd=cwd, env=env,
+                                    capture_output=True, text=True,
+                                    timeout=600)
+            assert result.returncode == 0, (command, result.stderr[-3000:])
+            ran.append(command.split()[-1])
+    assert ran.count('python') == 1 and 'config' in ran
+    # journey 3's outputs, journey 4's faces
+    outputs = tmp_path / 'outputs'
+    assert len(json.loads((outputs / 'photos_predictions.json').read_text())
+               ['a.jpg'][0]['keypoints']) == 98
+    assert len(json.loads(
+        (outputs / 'clip_predictions.json').read_text())) == 2
+    (face, ) = json.loads(result.stdout)
+    assert len(face['keypoints']) == 98
 
 
 def test_converter_from_another_folder(tmp_path):
