@@ -356,6 +356,61 @@ def bash_commands(block: str) -> list:
     return commands
 
 
+def server_checkout(tmp_path, files) -> tuple:
+    """(folder, env) of a server: the test suite's cached runtime-only
+    virtual environment (tests/test_runtime/test_standalone.py) first on
+    PATH, a copy of the checkout as the folder, ``files`` of ``tmp_path``
+    copied into it."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'standalone', osp.join(REPO, 'tests', 'test_runtime',
+                               'test_standalone.py'))
+    standalone = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(standalone)
+    python = standalone.standalone_python(str(tmp_path / 'server'))
+    folder = tmp_path / 'server' / 'source'
+    for name in files:
+        shutil.copy(tmp_path / name, folder / name)
+    return folder, dict(os.environ, PYTHONPATH='', PATH=osp.dirname(python) +
+                        os.pathsep + os.environ['PATH'])
+
+
+def run_doc_page(page: str, folder, server_files=()) -> list:
+    """Run every bash and python block of ``page`` in ``folder`` as written
+    (``.venv/bin/python`` is this interpreter), except blocks marked ``not
+    run, ...``; blocks marked ``run in a fresh virtual environment`` run on
+    a server (:func:`server_checkout` with ``server_files``), ``a config,
+    loaded from configs/`` is loaded by mmengine from a copy of configs/.
+    Returns (kind, completed process or config) of each block run."""
+    from mmengine.config import Config
+    ran, server = [], None
+    for language, block, marker in doc_blocks(page):
+        if marker and marker.startswith('not run'):
+            continue
+        cwd, env = folder, dict(os.environ)
+        if marker == 'a config, loaded from configs/':
+            configs = folder / 'configs_copy'
+            shutil.copytree(osp.join(REPO, 'configs'), configs)
+            (configs / 'doc_example.py').write_text(block)
+            ran.append(('config',
+                        Config.fromfile(str(configs / 'doc_example.py'))))
+            continue
+        if marker == 'run in a fresh virtual environment':
+            server = server or server_checkout(folder, server_files)
+            cwd, env = server
+        python = 'python' if cwd != folder else sys.executable
+        commands = [[python, '-c', block]] if language == 'python' else [
+            command.replace('.venv/bin/python', sys.executable)
+            for command in bash_commands(block)]
+        for command in commands:
+            result = subprocess.run(command, shell=isinstance(command, str),
+                                    cwd=cwd, env=env, capture_output=True,
+                                    text=True, timeout=600)
+            assert result.returncode == 0, (command, result.stderr[-3000:])
+            ran.append((language, result))
+    return ran
+
+
 def test_readme_journeys(tmp_path):
     """Every bash and python block of README.md runs as written, in a
     user's folder with the published file (random weights in its format)
@@ -365,63 +420,55 @@ def test_readme_journeys(tmp_path):
     (export; the server's commands in a fresh virtual environment without
     the training stack, from a copy of the checkout) and the config of
     "Use it in a config" loaded from configs/."""
-    import importlib.util
     import json
     raw = published_sandbox(tmp_path)
     for name in ('WFLW_images', 'WFLW_annotations'):
         (tmp_path / name).symlink_to(raw / name)
-    blocks = doc_blocks(osp.join(REPO, 'README.md'))
-    assert len(blocks) >= 7
-    ran = []
-    for language, block, marker in blocks:
-        if marker and marker.startswith('not run'):
-            continue
-        if marker == 'a config, loaded from configs/':
-            from mmengine.config import Config
-            configs = tmp_path / 'configs_copy'
-            shutil.copytree(osp.join(REPO, 'configs'), configs)
-            (configs / 'readme_example.py').write_text(block)
-            cfg = Config.fromfile(str(configs / 'readme_example.py'))
-            assert cfg.model.backbone.num_stacks == 2
-            ran.append('config')
-            continue
-        if language == 'python':
-            result = subprocess.run([sys.executable, '-c', block],
-                                    cwd=tmp_path, capture_output=True,
-                                    text=True, timeout=600)
-            assert result.returncode == 0, (block, result.stderr[-3000:])
-            ran.append('python')
-            continue
-        cwd, env = tmp_path, dict(os.environ)
-        if marker == 'run in a fresh virtual environment':
-            # the test suite's cached runtime-only environment, first on
-            # PATH, in a copy of the checkout with the exported model
-            spec = importlib.util.spec_from_file_location(
-                'standalone', osp.join(REPO, 'tests', 'test_runtime',
-                                       'test_standalone.py'))
-            standalone = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(standalone)
-            python = standalone.standalone_python(str(tmp_path / 'server'))
-            cwd = tmp_path / 'server' / 'source'
-            for name in ('hih_wflw.onnx', 'hih_wflw.json', 'photo.jpg'):
-                shutil.copy(tmp_path / name, cwd / name)
-            env = dict(env, PYTHONPATH='', PATH=osp.dirname(python) +
-                       os.pathsep + env['PATH'])
-        for command in bash_commands(block):
-            command = command.replace('.venv/bin/python', sys.executable)
-            result = subprocess.run(command, shell=True, cwd=cwd, env=env,
-                                    capture_output=True, text=True,
-                                    timeout=600)
-            assert result.returncode == 0, (command, result.stderr[-3000:])
-            ran.append(command.split()[-1])
-    assert ran.count('python') == 1 and 'config' in ran
+    ran = run_doc_page(osp.join(REPO, 'README.md'), tmp_path,
+                       ('hih_wflw.onnx', 'hih_wflw.json', 'photo.jpg'))
+    kinds = [kind for kind, _ in ran]
+    assert kinds.count('python') == 1 and kinds.count('bash') >= 9
+    (config, ) = [cfg for kind, cfg in ran if kind == 'config']
+    assert config.model.backbone.num_stacks == 2
     # journey 3's outputs, journey 4's faces
     outputs = tmp_path / 'outputs'
     assert len(json.loads((outputs / 'photos_predictions.json').read_text())
                ['a.jpg'][0]['keypoints']) == 98
     assert len(json.loads(
         (outputs / 'clip_predictions.json').read_text())) == 2
-    (face, ) = json.loads(result.stdout)
+    (face, ) = json.loads(ran[-2][1].stdout)
+    assert len(face['keypoints']) == 98
+
+
+def test_deployment_page(tmp_path):
+    """Every bash and python block of docs/deployment.md as written: the
+    exports (HIH-B from a checkpoint of configs/hih_wflw.py; the quick
+    start's int8 ONNX and OpenVINO, calibrated on a small synthetic set),
+    random weights standing in for trained ones, then the server's
+    commands and Python in a fresh virtual environment."""
+    import json
+
+    from hih_mmpose.synthetic import generate_synthetic_dataset
+    from mmpose.apis import init_model
+    published_sandbox(tmp_path)
+    for config, checkpoint in (
+            ('hih_wflw.py', 'work_dirs/hih_wflw/best_NME_epoch_60.pth'),
+            ('hih_synthetic.py',
+             'work_dirs/hih_synthetic/best_NME_epoch_12.pth')):
+        model = init_model(osp.join(REPO, 'configs', config), device='cpu')
+        (tmp_path / checkpoint).parent.mkdir(parents=True)
+        torch.save(dict(state_dict=model.state_dict()), tmp_path / checkpoint)
+    generate_synthetic_dataset(str(tmp_path / 'data' / 'synthetic'),
+                               num_train=16, num_test=8, seed=0,
+                               show_progress=False)
+    ran = run_doc_page(osp.join(REPO, 'docs', 'deployment.md'), tmp_path,
+                       ('hih_wflw.onnx', 'hih_wflw.json', 'photo.jpg'))
+    assert [kind for kind, _ in ran] == ['bash'] * 5 + ['python']
+    for name in ('hih_wflw.onnx', 'hih_synthetic_int8.onnx',
+                 'hih_synthetic_int8.xml'):
+        assert json.loads((tmp_path / name).with_suffix('.json')
+                          .read_text())['num_keypoints'] == 98
+    (face, ) = json.loads(ran[-2][1].stdout)
     assert len(face['keypoints']) == 98
 
 
