@@ -143,8 +143,11 @@ def test_export_tool(tmp_path, out_file, runtime):
                 if line.startswith('batch 4:'))
     assert f'max |keypoints {runtime} - PyTorch|' in line
     # the visibility head's output is in the graph and matches PyTorch
+    # (float32 rounding of other kernels on random weights: up to 1.2e-4
+    # measured with one thread per test worker; a visibility output not in
+    # the graph, or another one, is off by tenths)
     visible = float(line.split('visible ')[1].split(';')[0])
-    assert visible < 1e-4, line
+    assert visible < 1e-3, line
     weights = (tmp_path / 'new_folder' / out_file).with_suffix(
         '.bin' if out_file.endswith('.xml') else '.onnx')
     assert weights.stat().st_size > 1e6
