@@ -26,7 +26,6 @@ Imported only where they are used:
 - ``hih_mmpose.models.detectors``: the runtime's face detectors as mmdet
   models and the ``weightless://`` checkpoint scheme (``configs/detectors/``
   import it through their ``custom_imports``);
-- ``hih_mmpose.synthetic``: the synthetic face world (renderer, data sets).
 """
 from .version import __version__, stack_installed
 

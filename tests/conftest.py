@@ -29,11 +29,11 @@ REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 # The tools' helper packages, importable as their scripts import them (each
 # script's folder is first on its sys.path): ``launch_helpers`` of tools/,
-# ``research`` of tools/analysis_tools, ``converters`` of
-# tools/dataset_converters, ``published_checkpoint`` of
-# tools/model_converters.
+# ``research`` of tools/analysis_tools, ``converters`` and
+# ``synthetic_world`` of tools/dataset_converters, ``published_checkpoint``
+# of tools/model_converters, ``int8_quantization`` of tools/deployment.
 for _folder in ('', 'analysis_tools', 'dataset_converters',
-                'model_converters'):
+                'model_converters', 'deployment'):
     _path = osp.join(REPO_ROOT, 'tools', _folder).rstrip(osp.sep)
     if _path not in sys.path:
         sys.path.insert(0, _path)
@@ -163,7 +163,7 @@ def wflw_like_root(tmp_path_factory):
 def synthetic_root(tmp_path_factory):
     """Data root of a small synthetic face set (16 train, 8 test faces at
     128 px) in all three layouts."""
-    from hih_mmpose.synthetic import generate_synthetic_dataset
+    from synthetic_world import generate_synthetic_dataset
 
     def make(root):
         generate_synthetic_dataset(str(root), num_train=16, num_test=8,
@@ -250,7 +250,7 @@ def trained_tiny_hih(tmp_path_factory):
     epochs (~40 s) on 256 synthetic faces at 128 px: small, but it has
     learned (test NME ~5 %), so accuracy comparisons on its 32 test faces
     mean something, unlike on ``tiny_hih``."""
-    from hih_mmpose.synthetic import generate_synthetic_dataset
+    from synthetic_world import generate_synthetic_dataset
 
     def make(folder):
         root = str(folder / 'synthetic256')

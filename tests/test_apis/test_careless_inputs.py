@@ -193,7 +193,7 @@ def test_int8_calibration_without_its_data(tiny_hih, tmp_path):
     the set not on disk, is named (not mmpose's bare AssertionError)."""
     from mmengine.config import Config
 
-    from hih_mmpose.deployment import calibration_crops
+    from int8_quantization import calibration_crops
     config, _ = tiny_hih
     cfg = Config.fromfile(config)
     with pytest.raises(ValueError, match='at least 1 face, got 0'):

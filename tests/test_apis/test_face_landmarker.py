@@ -147,7 +147,7 @@ def test_visibility_head_fields(tmp_path):
     from hih_mmpose.deployment import (export_onnx, model_info,
                                        write_model_info)
     from hih_mmpose.runtime import Landmarker
-    from hih_mmpose.synthetic.synthetic_faces import render_face
+    from synthetic_world.synthetic_faces import render_face
     from mmpose.apis import inference_topdown
     config = osp.join(REPO, 'configs', 'hih_synthetic_wild_visibility.py')
     image, _ = render_face(np.random.default_rng(0), 128)

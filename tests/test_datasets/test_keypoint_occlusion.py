@@ -9,7 +9,7 @@ import pytest
 
 from mmpose.registry import DATASETS
 from hih_mmpose.datasets import GetKeypointOcclusion
-from hih_mmpose.synthetic import generate_synthetic_dataset
+from synthetic_world import generate_synthetic_dataset
 
 
 @pytest.fixture(scope='module')

@@ -9,7 +9,7 @@ from hih_mmpose.datasets.landmark_schemes import eye_indices
 from hih_mmpose.runtime import FaceTracker
 from hih_mmpose.runtime.boxes import box_iou
 from hih_mmpose.runtime.rotation import landmark_box, oriented_landmark_box
-from hih_mmpose.synthetic.synthetic_video import (face_video, video_head_poses,
+from synthetic_world.synthetic_video import (face_video, video_head_poses,
                                                  write_face_video)
 
 

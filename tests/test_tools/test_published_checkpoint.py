@@ -448,7 +448,7 @@ def test_deployment_page(tmp_path):
     commands and Python in a fresh virtual environment."""
     import json
 
-    from hih_mmpose.synthetic import generate_synthetic_dataset
+    from synthetic_world import generate_synthetic_dataset
     from mmpose.apis import init_model
     published_sandbox(tmp_path)
     for config, checkpoint in (

@@ -230,7 +230,7 @@ assert before == after, 'import hih_mmpose changed a loader'
 import sys
 # what a training imports: no inference API, backend or detector
 opt_in = ('hih_mmpose.apis', 'hih_mmpose.deployment', 'hih_mmpose.runtime',
-          'hih_mmpose.synthetic', 'hih_mmpose.models.detectors',
+          'hih_mmpose.models.detectors',
           'onnxruntime', 'openvino', 'mediapipe')
 assert not [m for m in opt_in if m in sys.modules], sys.modules.keys()
 import hih_mmpose.models.detectors

@@ -23,6 +23,8 @@ Example::
 import argparse
 import json
 import os
+import os.path as osp
+import sys
 import tempfile
 from typing import Dict
 
@@ -39,6 +41,13 @@ from bench.onnx_runtime import bench_onnx, print_onnx
 from bench.pipeline import bench_pipeline, print_pipeline
 from bench.precision import bench_precision, print_precision
 from bench.training import bench_train, print_train
+
+# tools/dataset_converters/synthetic_world and
+# tools/deployment/int8_quantization.py
+# (which the bench modules import where they use them)
+for _folder in ('dataset_converters', 'deployment'):
+    sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..',
+                                _folder))
 
 SECTIONS = ('inference', 'precision', 'light', 'pipeline', 'train', 'flops',
             'onnx', 'gpu')

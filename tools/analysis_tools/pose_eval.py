@@ -28,10 +28,15 @@ Examples:
 import argparse
 import json
 import os.path as osp
+import sys
 import time
 from typing import Dict, List, Tuple
 
 import numpy as np
+
+# the synthetic face world: tools/dataset_converters/synthetic_world
+sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..',
+                            'dataset_converters'))
 
 
 def turn_image(image: np.ndarray, keypoints: np.ndarray,
@@ -155,10 +160,10 @@ def main() -> None:
         parser.error('give --turn ANGLES and / or --bins')
 
     from mmengine.config import Config
+    from mmengine.registry import init_default_scope
 
     from hih_mmpose.apis import FaceLandmarker
-    from hih_mmpose.synthetic.synthetic_dataset import WILD_ATTRIBUTE_FILE
-    from mmengine.registry import init_default_scope
+    from synthetic_world.synthetic_dataset import WILD_ATTRIBUTE_FILE
 
     from mmpose.datasets.datasets.utils import parse_pose_metainfo
     from mmpose.registry import DATASETS, METRICS

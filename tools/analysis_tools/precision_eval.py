@@ -18,10 +18,15 @@ Example:
 """
 import argparse
 import os.path as osp
+import sys
 import time
 
 from mmengine.config import Config, DictAction
 from mmengine.fileio import dump
+
+# tools/deployment/int8_quantization.py
+sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..',
+                            'deployment'))
 
 
 def parse_args() -> argparse.Namespace:
@@ -60,7 +65,7 @@ def main() -> None:
 
     import tempfile
 
-    from hih_mmpose.deployment import calibration_crops, dataset_crops
+    from int8_quantization import calibration_crops, dataset_crops
     from research.crop_runners import crop_runners
     from research.model_loading import load_hih_checkpoint
     from research.precision_eval import (format_precision_report,

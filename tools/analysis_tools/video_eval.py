@@ -3,16 +3,16 @@
 NME, jitter and frames per second for detection on every frame, tracking,
 tracking + EMA and tracking + One Euro (in the face's frame, and plain).
 
-The video (``hih_mmpose.synthetic.synthetic_video``: one synthetic face
-moving and turning, 300 frames of 640x480 by default) is written with
-OpenCV (mp4v) and read back, so decoding is part of the timed loop; so are
+The video (tools/dataset_converters/synthetic_world/synthetic_video.py: one
+synthetic face moving and turning, 300 frames of 640x480 by default) is written
+with OpenCV (mp4v) and read back, so decoding is part of the timed loop; so are
 detection, cropping, the network and smoothing (drawing is not). NME is
-normalised by the true inter-ocular distance of each frame (``--norm
-bbox``: by the square root of the true landmark box's area, the large-pose
-convention, the default for ``--motion wild``, where the inter-ocular
-distance shrinks to a sixth at 80 degrees of yaw); jitter is the
-frame-to-frame landmark motion that the true motion does not explain
-(``hih_mmpose.evaluation.functional.video_landmark_metrics``).
+normalised by the true inter-ocular distance of each frame (``--norm bbox``: by
+the square root of the true landmark box's area, the large-pose convention, the
+default for ``--motion wild``, where the inter-ocular distance shrinks to a
+sixth at 80 degrees of yaw); jitter is the frame-to-frame landmark motion that
+the true motion does not explain
+(research/video_metrics.py).
 
 ``--motion wild`` turns the head to +-80 degrees of yaw twice and rolls it
 through 180 degrees and back; the table then adds NME by |yaw| and by roll
@@ -26,12 +26,17 @@ Example:
 """
 import argparse
 import os.path as osp
+import sys
 import tempfile
 import time
 from typing import Dict
 
 import numpy as np
 from mmengine.config import Config, DictAction
+
+# the synthetic face world: tools/dataset_converters/synthetic_world
+sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..',
+                            'dataset_converters'))
 
 # '+ema' / '+one_euro': the filter in the face's frame (AlignedFilter, what
 # the demo runs); '_plain': the same filter on each coordinate
@@ -91,10 +96,10 @@ def main() -> None:
     from hih_mmpose.apis import (AlignedFilter, EMAFilter, FaceLandmarker,
                                  FaceTracker, OneEuroFilter)
     from hih_mmpose.runtime import Landmarker
-    from hih_mmpose.synthetic.synthetic_video import (video_head_poses,
-                                                     write_face_video)
     from hih_mmpose.evaluation.functional import NORM_GROUPS, group_distance
     from research.video_metrics import video_landmark_metrics
+    from synthetic_world.synthetic_video import (video_head_poses,
+                                                 write_face_video)
 
     cfg = Config.fromfile(args.config)
     if args.cfg_options:

@@ -15,7 +15,7 @@ Examples:
 """
 import argparse
 
-from hih_mmpose.synthetic import generate_synthetic_dataset
+from synthetic_world import generate_synthetic_dataset
 
 
 def main() -> None:
@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument(
         '--label-noise', type=float, default=0., metavar='SCALE',
         help='annotation noise on the training labels only (1 = the model '
-        'of hih_mmpose/synthetic/label_noise.py; test labels stay exact)')
+        'of synthetic_world/label_noise.py; test labels stay exact)')
     args = parser.parse_args()
     written = generate_synthetic_dataset(args.out_dir, args.num_train,
                                          args.num_test, args.image_size,

@@ -37,7 +37,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from hih_mmpose.deployment import (export_onnx, export_openvino, model_info,
-                                   quantize_int8, write_model_info)
+                                   write_model_info)
 from hih_mmpose.runtime.sessions import metadata_file, open_session
 from hih_mmpose.utils.checkpoint_match import load_checkpoint_strictly
 from hih_mmpose.utils.output_folder import refuse_link
@@ -137,8 +137,10 @@ def check_fp32(deploy, out: str, input_size, openvino: bool) -> None:
 def check_int8(model, cfg: Config, args: argparse.Namespace, onnx_file: str,
                openvino: bool, info) -> None:
     """Quantise, then compare with PyTorch fp32 on up to 64 test crops."""
-    from hih_mmpose.deployment import (HIHDeployModel, calibration_crops,
-                                       dataset_crops)
+    from int8_quantization import (calibration_crops, dataset_crops,
+                                   quantize_int8)
+
+    from hih_mmpose.deployment import HIHDeployModel
     print(f'calibrating on {args.calib_images} training faces')
     calib = calibration_crops(cfg, args.calib_images)
     start = time.perf_counter()

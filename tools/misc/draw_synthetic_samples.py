@@ -9,12 +9,17 @@ Example (the picture in docs/wild_faces.md):
 import argparse
 import os
 import os.path as osp
+import sys
 
 import cv2
 import numpy as np
 
-from hih_mmpose.synthetic.synthetic_faces import render_face
-from hih_mmpose.synthetic.synthetic_wild import render_wild_face
+# the synthetic face world: tools/dataset_converters/synthetic_world
+sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..',
+                            'dataset_converters'))
+
+from synthetic_world.synthetic_faces import render_face
+from synthetic_world.synthetic_wild import render_wild_face
 
 
 def main() -> None:

@@ -138,7 +138,7 @@ def face_batch(model: nn.Module, batch_size: int, device: str) -> dict:
     feeds ``test_step``)."""
     from mmengine.dataset import Compose, pseudo_collate
 
-    from hih_mmpose.synthetic.synthetic_faces import render_face
+    from synthetic_world.synthetic_faces import render_face
     rng = np.random.default_rng(0)
     pipeline = Compose(model.cfg.test_dataloader.dataset.pipeline)
     samples = []

@@ -157,7 +157,7 @@ def ways() -> List[tuple]:
 
 def bench_pipeline(args) -> dict:
     from hih_mmpose.runtime import FaceTracker, Landmarker
-    from hih_mmpose.synthetic.synthetic_video import face_video
+    from synthetic_world.synthetic_video import face_video
     work_dir = tempfile.TemporaryDirectory()
     # 'auto' measures in this run, not from an earlier run's cache
     os.environ['HIH_MMPOSE_CHOICES'] = osp.join(work_dir.name,

@@ -90,7 +90,7 @@ def plain_images_per_second(cfg, loader, channels_last: bool, total: int,
 def bench_train(args, work_dir: str) -> dict:
     from mmengine.runner import Runner
 
-    from hih_mmpose.synthetic import generate_synthetic_dataset
+    from synthetic_world import generate_synthetic_dataset
     warmup = 3
     cfg = load_config(osp.join(REPO_ROOT, 'configs', 'hih_synthetic.py'))
     batch_size = cfg.train_dataloader.batch_size

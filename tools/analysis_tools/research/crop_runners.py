@@ -11,8 +11,7 @@ import numpy as np
 import torch
 
 from hih_mmpose.deployment import (HIHDeployModel, export_onnx, model_info,
-                                   optimize_for_inference, quantize_int8,
-                                   write_model_info)
+                                   optimize_for_inference, write_model_info)
 from hih_mmpose.runtime.sessions import (BACKEND_PRECISIONS,
                                          installed_backends, open_session)
 
@@ -46,6 +45,9 @@ def crop_runners(model, work_dir: str, calib: Optional[np.ndarray] = None,
     export_onnx(copy.deepcopy(model).cpu().eval(), fp32_file, size)
     write_model_info(model_info(model), fp32_file)
     if int8_file is None and calib is not None:
+        # (tools/deployment/int8_quantization.py: the analysis tools put
+        # tools/deployment on the module search path)
+        from int8_quantization import quantize_int8
         int8_file = osp.join(work_dir, 'int8.onnx')
         quantize_int8(model, int8_file, calib, size)
         write_model_info(model_info(model, 'int8'), int8_file)

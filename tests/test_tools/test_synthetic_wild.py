@@ -6,10 +6,10 @@ import os.path as osp
 
 import numpy as np
 
-from hih_mmpose.synthetic import generate_synthetic_dataset
-from hih_mmpose.synthetic.synthetic_faces import (face_template, project,
+from synthetic_world import generate_synthetic_dataset
+from synthetic_world.synthetic_faces import (face_template, project,
                                                  rotation)
-from hih_mmpose.synthetic.synthetic_wild import (ATTRIBUTES, _draw_occluder,
+from synthetic_world.synthetic_wild import (ATTRIBUTES, _draw_occluder,
                                                 occluder_flags,
                                                 render_wild_face,
                                                 self_occluded)

@@ -7,7 +7,7 @@ import pytest
 
 from mmpose.datasets import COFWDataset, Face300WDataset, WFLWDataset
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
-from hih_mmpose.synthetic import (SYNTHETIC_ANN_FILES, face_template,
+from synthetic_world import (SYNTHETIC_ANN_FILES, face_template,
                                   render_face)
 from hih_mmpose.datasets.landmark_schemes import wflw_to_300w, wflw_to_cofw
 

@@ -8,10 +8,10 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
-from ..utils.output_folder import refuse_link
-from ..datasets.coco_layout import face_annotation, write_coco
+from hih_mmpose.datasets.coco_layout import face_annotation, write_coco
+from hih_mmpose.datasets.landmark_schemes import WFLW_TO_300W, WFLW_TO_COFW
+from hih_mmpose.utils.output_folder import refuse_link
 from .label_noise import add_label_noise
-from ..datasets.landmark_schemes import WFLW_TO_300W, WFLW_TO_COFW
 from .synthetic_faces import render_face
 from .synthetic_wild import ATTRIBUTES, render_wild_face
 

@@ -8,10 +8,10 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from hih_mmpose.synthetic.label_noise import (NOISE_GROUPS, NOISE_SIGMAS,
+from synthetic_world.label_noise import (NOISE_GROUPS, NOISE_SIGMAS,
                                               add_label_noise)
-from hih_mmpose.synthetic import face_template, generate_synthetic_dataset
-from hih_mmpose.synthetic.label_noise import curve_tangents
+from synthetic_world import face_template, generate_synthetic_dataset
+from synthetic_world.label_noise import curve_tangents
 
 
 def frontal_face(scale: float = 100.) -> np.ndarray:
