@@ -380,8 +380,13 @@ def run_doc_page(page: str, folder, server_files=()) -> list:
     (``.venv/bin/python`` is this interpreter), except blocks marked ``not
     run, ...``; blocks marked ``run in a fresh virtual environment`` run on
     a server (:func:`server_checkout` with ``server_files``), ``a config,
-    loaded from configs/`` is loaded by mmengine from a copy of configs/.
-    Returns (kind, completed process or config) of each block run."""
+    loaded from configs/`` is loaded by mmengine from a copy of configs/,
+    ``TOOL run with ARGS (why)`` runs with ARGS appended to the commands of
+    TOOL (a measurement's workload, e.g. ``--frames 8``).
+    Returns (kind, completed process or config) of each bash command and
+    python block run."""
+    import re
+
     from mmengine.config import Config
     ran, server = [], None
     for language, block, marker in doc_blocks(page):
@@ -402,11 +407,25 @@ def run_doc_page(page: str, folder, server_files=()) -> list:
         commands = [[python, '-c', block]] if language == 'python' else [
             command.replace('.venv/bin/python', sys.executable)
             for command in bash_commands(block)]
+        # 'TOOL run with ARGS (why)': a measurement's workload made small
+        smaller = re.match(r'(\S+\.py) run with (.+?) \(', marker or '')
+        if smaller:
+            commands = [command + f' {smaller.group(2)}'
+                        if smaller.group(1) in command else command
+                        for command in commands]
         for command in commands:
-            result = subprocess.run(command, shell=isinstance(command, str),
-                                    cwd=cwd, env=env, capture_output=True,
-                                    text=True, timeout=600)
+            # a shell variable a block sets (NAME=...) is kept for the
+            # block's later commands, as in one shell
+            variable = isinstance(command, str) and re.match(
+                r'([A-Z_]+)=\S', command)
+            result = subprocess.run(
+                f'{command} && printf %s "${variable.group(1)}"'
+                if variable else command, shell=isinstance(command, str),
+                cwd=cwd, env=env, capture_output=True, text=True,
+                timeout=600)
             assert result.returncode == 0, (command, result.stderr[-3000:])
+            if variable:
+                env[variable.group(1)] = result.stdout
             ran.append((language, result))
     return ran
 
@@ -472,6 +491,59 @@ def test_deployment_page(tmp_path):
     assert len(face['keypoints']) == 98
 
 
+def test_inference_and_video_pages(tmp_path):
+    """Every bash and python block of docs/inference.md and docs/video.md
+    (journey 3's pages: photos, video, the measurements behind their
+    tables) as written, except those marked in the pages as not run (the
+    real photos' download, the webcam): random weights stand in for the
+    quick-start, wild and published checkpoints, a small synthetic set
+    for data/synthetic, the quick-start stand-in's export for
+    hih_wflw.onnx, a photo for face.jpg and photos/, a two-frame clip.
+    The video page runs after the photo page, its outputs folder removed
+    (the demo refuses to replace files of an earlier run)."""
+    import json
+
+    from mmpose.apis import init_model
+    from synthetic_world import generate_synthetic_dataset
+
+    from hih_mmpose.deployment import export_onnx, model_info, \
+        write_model_info
+    published_sandbox(tmp_path)
+    shutil.copy(tmp_path / 'photo.jpg', tmp_path / 'face.jpg')
+    for config, checkpoint in (
+            ('hih_synthetic.py',
+             'work_dirs/hih_synthetic/best_NME_epoch_12.pth'),
+            ('hih_synthetic.py', 'work_dirs/qs_exact/best_NME_epoch_12.pth'),
+            ('hih_synthetic_wild.py',
+             'work_dirs/wild_exact/best_NME_epoch_24.pth'),
+            ('hih_wflw_published.py', 'checkpoints/hih_wflw_published.pth')):
+        model = init_model(osp.join(REPO, 'configs', config), device='cpu')
+        (tmp_path / checkpoint).parent.mkdir(parents=True, exist_ok=True)
+        torch.save(dict(state_dict=model.state_dict()), tmp_path / checkpoint)
+        if checkpoint.startswith('work_dirs/hih_synthetic/'):
+            export_onnx(model.eval(), str(tmp_path / 'hih_wflw.onnx'),
+                        (128, 128))
+            write_model_info(model_info(model),
+                             str(tmp_path / 'hih_wflw.onnx'))
+    generate_synthetic_dataset(str(tmp_path / 'data' / 'synthetic'),
+                               num_train=16, num_test=8, seed=0,
+                               show_progress=False)
+    ran = run_doc_page(osp.join(REPO, 'docs', 'inference.md'), tmp_path)
+    outputs = tmp_path / 'outputs'
+    assert len(json.loads((outputs / 'onnx' / 'photos_predictions.json')
+                          .read_text())['a.jpg'][0]['keypoints']) == 98
+    # the video page from a folder without the photo page's outputs (the
+    # demo never replaces an earlier run's files)
+    shutil.rmtree(outputs)
+    ran += run_doc_page(osp.join(REPO, 'docs', 'video.md'), tmp_path)
+    assert [kind for kind, _ in ran].count('python') == 3
+    assert len(json.loads((outputs / 'face_predictions.json').read_text())
+               ['face.jpg'][0]['keypoints']) == 98
+    assert (outputs / 'clip_landmarks.mp4').is_file()
+    assert json.loads((tmp_path / 'hih_int8.json').read_text())[
+        'precision'] == 'int8'
+
+
 #: the pages of the README's journeys -> the test that runs their blocks as
 #: written (None: every block is marked as not run, with the reason)
 JOURNEY_PAGES = {
@@ -481,14 +553,15 @@ JOURNEY_PAGES = {
     'docs/data_and_training.md': None,  # the real data sets
     'docs/installation.md': None,  # a CUDA build, GPUs, slurm
     'docs/quickstart.md': None,
+    'docs/inference.md': 'test_inference_and_video_pages',
+    'docs/video.md': 'test_inference_and_video_pages',
 }
 
 
 def test_every_journey_block_is_run_or_says_why():
     """Each block of a journey page is run by the page's test or marked in
     the page as not run with a reason; a page whose blocks a test runs is
-    run by that test (docs/inference.md and docs/video.md, journey 3's
-    measurement pages, are not covered yet)."""
+    run by that test."""
     import inspect
     module = sys.modules[__name__]
     for page, runner in JOURNEY_PAGES.items():
