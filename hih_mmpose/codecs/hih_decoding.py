@@ -106,7 +106,14 @@ def argmax_2d_torch(maps: Tensor) -> Tuple[Tensor, Tensor]:
     """Column, row (int64, shape (..., 2)) and value (shape (...)) of the
     first maximum of (..., H, W) maps."""
     width = maps.shape[-1]
-    value, index = maps.flatten(-2).max(dim=-1)
+    flat = maps.flatten(-2)
+    value = flat.amax(dim=-1)
+    # the first index holding the maximum, in elementwise steps and
+    # reductions (an exported argmax is a TopK, which OpenVINO runs 3x
+    # slower on 98 x 64 x 64 maps); a NaN map gives index 0
+    positions = torch.arange(flat.shape[-1], device=maps.device)
+    index = torch.where(flat == value.unsqueeze(-1), positions,
+                        flat.shape[-1]).amin(dim=-1) % flat.shape[-1]
     xy = torch.stack([index % width, torch.div(index, width,
                                                rounding_mode='floor')], -1)
     return xy, value

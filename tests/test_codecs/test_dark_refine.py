@@ -1,11 +1,12 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
+import cv2
 import numpy as np
 import pytest
 import torch
 
 from mmpose.codecs.utils import refine_keypoints_dark
 from hih_mmpose.codecs import HIHLabel
-from hih_mmpose.codecs.dark_refine import (gaussian_blur_torch,
+from hih_mmpose.codecs.dark_refine import (blurred_windows,
                                            opencv_gaussian_kernel,
                                            refine_keypoints_dark_torch)
 from hih_mmpose.codecs.hih_decoding import (argmax_2d, decimal_expectation,
@@ -54,14 +55,46 @@ def test_blur_kernel_is_opencvs():
     gauss = np.exp(-np.arange(-5, 6)**2 / (2 * sigma**2))
     np.testing.assert_allclose(opencv_gaussian_kernel(11).numpy(),
                                gauss / gauss.sum(), rtol=1e-5)
-    # a unit impulse blurs into the outer product, rescaled to peak 1
+    # a unit impulse blurs into the outer product of the kernel
     impulse = torch.zeros(1, 1, 9, 9)
     impulse[0, 0, 4, 4] = 1.
-    blurred = gaussian_blur_torch(impulse, 3)[0, 0]
-    np.testing.assert_allclose(blurred[3:6, 3:6].numpy(),
-                               np.outer([.5, 1, .5], [.5, 1, .5]))
+    blurred = blurred_windows(torch.tensor([[[4, 4]]]), impulse, 3)[0, 0]
+    np.testing.assert_allclose(blurred[1:4, 1:4].numpy(),
+                               np.outer([.25, .5, .25], [.25, .5, .25]))
+    assert blurred[0].abs().max() == 0 and blurred[:, 4].abs().max() == 0
     with pytest.raises(ValueError, match='odd and >= 3'):
         opencv_gaussian_kernel(4)
+
+
+@pytest.mark.parametrize('kernel', [3, 11])
+def test_blurred_windows_are_opencvs_blur(kernel):
+    """The 5 x 5 windows equal OpenCV's blur of the whole map on a zero
+    border (mmpose's ``gaussian_blur`` before its rescaling), read around
+    each point, borders included."""
+    rng = np.random.default_rng(kernel)
+    maps = rng.normal(size=(2, 3, 20, 16)).astype(np.float32)
+    points = rng.integers(2, [14, 18], (2, 3, 2))
+    points[0, 0] = (2, 2)
+    points[1, 2] = (13, 17)
+    windows = blurred_windows(torch.from_numpy(points),
+                              torch.from_numpy(maps), kernel).numpy()
+    pad = kernel // 2
+    for n, k in np.ndindex(2, 3):
+        full = cv2.GaussianBlur(np.pad(maps[n, k], pad), (kernel, kernel),
+                                0)[pad:-pad, pad:-pad]
+        x, y = points[n, k]
+        np.testing.assert_allclose(windows[n, k],
+                                   full[y - 2:y + 3, x - 2:x + 3],
+                                   rtol=1e-5, atol=1e-6)
+
+
+def test_peak_without_positive_blur_keeps_its_cell():
+    """A positive spike in a negative map: its blurred value is negative,
+    so there is no log-peak to refine; the integer position is kept."""
+    maps = -torch.ones(1, 1, 12, 12)
+    maps[0, 0, 6, 5] = 0.5
+    refined = refine_keypoints_dark_torch(torch.tensor([[[5, 6]]]), maps, 3)
+    np.testing.assert_array_equal(refined[0, 0].numpy(), [5., 6.])
 
 
 def test_dark_finds_a_gaussian_centre():

@@ -55,14 +55,21 @@ def median_time(fn: Callable[[], object], repeats: int, warmup: int = 1,
 
 
 def median_times(fns: Dict[str, Callable[[], object]], repeats: int,
-                 sync: Optional[Callable[[], None]] = None
-                 ) -> Dict[str, float]:
+                 sync: Optional[Callable[[], None]] = None,
+                 warm: bool = False) -> Dict[str, float]:
     """Median wall time (s) of each function, timed in interleaved rounds
     (one run of each per round) so that a slow phase of a shared machine
-    hits all of them alike; one untimed warm-up round first."""
+    hits all of them alike; one untimed warm-up round first. ``warm``: each
+    timed run right after an untimed run of the same function, as in a
+    stream of photos or frames through one model (otherwise the runs of
+    the others in between leave its caches and threads cold)."""
     times = {name: [] for name in fns}
     for round_index in range(repeats + 1):
         for name, fn in fns.items():
+            if warm:
+                fn()
+                if sync is not None:
+                    sync()
             start = time.perf_counter()
             fn()
             if sync is not None:

@@ -17,7 +17,9 @@ pass's crops, network and mapping. Also: the light HIH with the
 face box given (no detector), a folder of photos (one call each), and video
 with ``FaceTracker`` (the detector on the first frame, then each frame's
 box from the last frame's landmarks; ``min_score=0``, as random weights'
-scores say nothing).
+scores say nothing). Every figure is the median of calls that each follow
+a call of the same way (a stream of photos or frames, as MediaPipe is
+timed), interleaved round by round with the other ways.
 """
 import os
 import os.path as osp
@@ -212,7 +214,9 @@ def bench_pipeline(args) -> dict:
         fns[(key[0], key[1], f'video ({len(frames)} frames, tracked), '
              'per frame')] = video
     log(f'pipeline: timing {len(fns)} figures, interleaved')
-    timing = median_times(fns, args.repeats)
+    # (each call right after one of the same way: a stream of photos, as
+    # MediaPipe's loop is timed)
+    timing = median_times(fns, args.repeats, warm=True)
     log('pipeline: MediaPipe, after')
     mediapipe.append(mediapipe_timing(photo_path, repeats))
     for name, label in (('mesh', f'FaceMesh ({mediapipe[0]["points"]} '
