@@ -65,3 +65,16 @@ def test_benchmark_smoke(tmp_path):
         assert figures['gpu'] == dict(
             measured=False, reason='no CUDA device on this machine')
         assert 'GPU: not measured' in result.stdout
+
+
+def test_benchmark_times_auto_on_an_export(exported_tiny_hih):
+    """The pipeline section's ``--exports`` row: 'auto' and every way to
+    run the export on one synthetic face with its box, the choice named
+    (which way wins is the benchmark's to measure, not this test's)."""
+    from bench.pipeline import bench_export, ways
+    _, _, model = exported_tiny_hih
+    result = bench_export(model, 1)
+    assert set(result['ms']) == {label for label, _, _ in ways()}
+    assert all(ms > 0 for ms in result['ms'].values())
+    assert result['chose'].startswith(('openvino', 'onnxruntime'))
+    assert result['auto_vs_fastest'] > 0

@@ -73,6 +73,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--photo-dir', help='pipeline: more photos for the '
                         'folder row (e.g. astronaut.png and t1.jpg, see '
                         'tools/analysis_tools/detector_eval.py)')
+    parser.add_argument('--exports', nargs='+', metavar='FILE',
+                        help="pipeline: trained exports (export_onnx.py) "
+                        "whose 'auto' is timed against every way")
     parser.add_argument('--json', help='also write the figures here')
     return parser.parse_args()
 

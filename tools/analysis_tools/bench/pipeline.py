@@ -17,7 +17,10 @@ pass's crops, network and mapping. Also: the light HIH with the
 face box given (no detector), a folder of photos (one call each), and video
 with ``FaceTracker`` (the detector on the first frame, then each frame's
 box from the last frame's landmarks; ``min_score=0``, as random weights'
-scores say nothing). Every figure is the median of calls that each follow
+scores say nothing). ``--exports FILE ...``: trained exports, each run
+through ``'auto'`` and every way on one synthetic face with its box given
+(:func:`bench_export`; random weights make bf16 disagree, so 'auto' is
+judged on trained ones). Every figure is the median of calls that each follow
 a call of the same way (a stream of photos or frames, as MediaPipe is
 timed), interleaved round by round with the other ways.
 """
@@ -238,7 +241,36 @@ def bench_pipeline(args) -> dict:
             rows.append(dict(model=model, way=way,
                              stage='total + second pass (the default; sum)',
                              ms=1e3 * (seconds + second)))
-    return dict(rows=rows, photos=sorted(photos), auto=choices)
+    exports = [bench_export(path, args.repeats)
+               for path in getattr(args, 'exports', None) or []]
+    return dict(rows=rows, photos=sorted(photos), auto=choices,
+                exports=exports)
+
+
+def bench_export(path: str, repeats: int) -> dict:
+    """``'auto'`` against each way to run a (trained) export: one
+    synthetic face (192 px) with its landmark box given, flip test as the
+    export's metadata says, each call right after one of the same way,
+    interleaved; ``'auto'`` measures in this run."""
+    from hih_mmpose.runtime import Landmarker
+    from synthetic_world.synthetic_faces import render_face
+    log(f'pipeline: auto against each way on {path}')
+    image, points = render_face(np.random.default_rng(0))
+    box = np.concatenate([points.min(0), points.max(0)])[None]
+    landmarkers, fns = {}, {}
+    for label, backend, precision in ways():
+        landmarker = Landmarker(path, 'whole_image', backend, precision)
+        landmarker.refine_boxes = False
+        landmarker(image, bboxes=box)  # ('auto' measures here)
+        landmarkers[label] = landmarker
+        fns[label] = lambda lm=landmarker: lm(image, bboxes=box)
+    timing = median_times(fns, max(repeats, 5) * 4, warm=True)
+    fastest = min(t for label, t in timing.items() if label != 'auto')
+    return dict(file=osp.basename(path),
+                chose=landmarkers['auto'].session.description,
+                report=getattr(landmarkers['auto'].session, 'report', {}),
+                ms={label: 1e3 * t for label, t in timing.items()},
+                auto_vs_fastest=timing['auto'] / fastest)
 
 
 def print_pipeline(result: dict) -> None:
@@ -253,6 +285,13 @@ def print_pipeline(result: dict) -> None:
         "x: against MediaPipe's face pipeline in this run; folder: "
         f"{', '.join(result['photos'])}", ['model', 'way', 'stage', 'ms',
                                            'vs MediaPipe'], table)
+    for export in result.get('exports', []):
+        print_table(
+            f"'auto' on {export['file']} (one synthetic face, its box "
+            f"given), ms; it chose {export['chose']}: "
+            f"{export['auto_vs_fastest']:.2f}x the fastest way",
+            ['way', 'ms'], [[way, f'{ms:.2f}']
+                            for way, ms in export['ms'].items()])
     for model, report in result['auto'].items():
         print(f"'auto' measured for {model}: " + ', '.join(
             f'{way} {r["ms"]:.1f} ms' + (
