@@ -86,36 +86,6 @@ WFLW_TO_COFW = np.array([
 ])
 
 
-def wflw_to_300w(keypoints: np.ndarray) -> np.ndarray:
-    """Select the 300W (68-point) scheme from WFLW (98-point) landmarks.
-
-    Args:
-        keypoints (np.ndarray): WFLW landmarks in shape (..., 98, D).
-
-    Returns:
-        np.ndarray: 300W landmarks in shape (..., 68, D).
-    """
-    if keypoints.shape[-2] != 98:
-        raise ValueError('wflw_to_300w expects 98 landmarks, got '
-                         f'{keypoints.shape[-2]}')
-    return keypoints[..., WFLW_TO_300W, :]
-
-
-def wflw_to_cofw(keypoints: np.ndarray) -> np.ndarray:
-    """Select the COFW (29-point) scheme from WFLW (98-point) landmarks.
-
-    Args:
-        keypoints (np.ndarray): WFLW landmarks in shape (..., 98, D).
-
-    Returns:
-        np.ndarray: COFW landmarks in shape (..., 29, D).
-    """
-    if keypoints.shape[-2] != 98:
-        raise ValueError('wflw_to_cofw expects 98 landmarks, got '
-                         f'{keypoints.shape[-2]}')
-    return keypoints[..., WFLW_TO_COFW, :]
-
-
 #: ``keypoint_scheme`` names -> landmarks of the scheme and their WFLW
 #: indices (``None``: WFLW itself)
 KEYPOINT_SCHEMES = {

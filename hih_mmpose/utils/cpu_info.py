@@ -6,7 +6,6 @@ from typing import Optional, Set
 #: /proc/cpuinfo flags of CPUs with native bfloat16 arithmetic
 BF16_FLAGS = ('avx512_bf16', 'amx_bf16')
 #: flags of CPUs with int8 dot-product instructions (VNNI or AMX)
-INT8_FLAGS = ('avx512_vnni', 'avx_vnni', 'amx_int8')
 #: flags named in speed tables, in this order
 ISA_FLAGS = ('avx2', 'avx512f', 'avx512_vnni', 'avx_vnni', 'avx512_bf16',
              'amx_bf16', 'amx_int8')
@@ -45,13 +44,6 @@ def cpu_has_bf16(flags: Optional[Set[str]] = None) -> bool:
     elsewhere bf16 is emulated and slower than float32."""
     flags = cpu_flags() if flags is None else flags
     return any(flag in flags for flag in BF16_FLAGS)
-
-
-def cpu_has_int8(flags: Optional[Set[str]] = None) -> bool:
-    """Whether the CPU has int8 dot-product instructions (AVX-512 VNNI,
-    AVX-VNNI or AMX-INT8), on which int8 convolutions beat float32."""
-    flags = cpu_flags() if flags is None else flags
-    return any(flag in flags for flag in INT8_FLAGS)
 
 
 def describe_cpu(flags: Optional[Set[str]] = None,

@@ -184,15 +184,18 @@ def test_visibility_head_fields(tmp_path):
 
 def test_keypoint_schemes(tiny_hih):
     """keypoint_scheme='300w' / 'cofw': the 68 / 29 points that
-    wflw_to_300w / wflw_to_cofw select from the same call's 98, scores
+    WFLW_TO_300W / WFLW_TO_COFW select from the same call's 98, scores
     alike; the tracker returns them too (and tracks on the 98)."""
     from hih_mmpose.apis import FaceTracker
-    from hih_mmpose.datasets.landmark_schemes import wflw_to_300w, wflw_to_cofw
+    from hih_mmpose.datasets.landmark_schemes import (WFLW_TO_300W,
+                                                      WFLW_TO_COFW)
     config, checkpoint = tiny_hih
     image = cv2.imread(PHOTO)
     own = FaceLandmarker(config, checkpoint, detector='haar')(image)[0]
-    for scheme, convert, count in (('300w', wflw_to_300w, 68),
-                                   ('cofw', wflw_to_cofw, 29),
+    for scheme, convert, count in (('300w', lambda k: k[..., WFLW_TO_300W,
+                                                        :], 68),
+                                   ('cofw', lambda k: k[..., WFLW_TO_COFW,
+                                                        :], 29),
                                    ('wflw', lambda k: k, 98)):
         landmarker = FaceLandmarker(config, checkpoint, detector='haar',
                                     keypoint_scheme=scheme)

@@ -9,7 +9,7 @@ from mmpose.datasets import COFWDataset, Face300WDataset, WFLWDataset
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
 from synthetic_world import (SYNTHETIC_ANN_FILES, face_template,
                                   render_face)
-from hih_mmpose.datasets.landmark_schemes import wflw_to_300w, wflw_to_cofw
+from hih_mmpose.datasets.landmark_schemes import WFLW_TO_300W, WFLW_TO_COFW
 
 
 def mirrored(points: np.ndarray, flip_indices) -> np.ndarray:
@@ -24,8 +24,8 @@ def test_template_semantics_match_mmpose_flip_pairs(dataset, scheme):
     """A frontal template is mirror-symmetric under each dataset's own flip
     pairs: every landmark sits where its mirror partner's mirror image is."""
     template = face_template()[:, :2]
-    points = {'wflw': template, '300w': wflw_to_300w(template),
-              'cofw': wflw_to_cofw(template)}[scheme]
+    points = {'wflw': template, '300w': template[WFLW_TO_300W],
+              'cofw': template[WFLW_TO_COFW]}[scheme]
     flip_indices = parse_pose_metainfo(dataset.METAINFO)['flip_indices']
     np.testing.assert_allclose(mirrored(points, flip_indices), points,
                                atol=1e-12)

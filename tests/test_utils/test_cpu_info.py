@@ -1,6 +1,6 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 """CPU model and ISA flags read off a faked /proc/cpuinfo."""
-from hih_mmpose.utils.cpu_info import (cpu_flags, cpu_has_bf16, cpu_has_int8,
+from hih_mmpose.utils.cpu_info import (cpu_flags, cpu_has_bf16,
                                        cpu_model_name, describe_cpu)
 
 CPUINFO = ('processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Platinum 8480+\n'
@@ -22,9 +22,6 @@ def test_flags_and_model_name(tmp_path):
     assert cpu_flags(str(tmp_path / 'missing')) == set()
 
 
-def test_native_bf16_and_int8():
+def test_native_bf16():
     assert cpu_has_bf16({'avx512_bf16'}) and cpu_has_bf16({'amx_bf16'})
     assert not cpu_has_bf16({'avx512f', 'avx512_vnni', 'avx2'})
-    assert cpu_has_int8({'avx512_vnni'}) and cpu_has_int8({'avx_vnni'})
-    assert cpu_has_int8({'amx_int8'})
-    assert not cpu_has_int8({'avx2', 'avx512f', 'avx512_bf16'})
