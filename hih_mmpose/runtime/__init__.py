@@ -15,8 +15,9 @@ or from a shell: ``python -m hih_mmpose.runtime model.onnx photo.jpg``.
 One image goes through each module once: :mod:`.image_io` loads it,
 :mod:`.detectors` find the faces and :mod:`.boxes` checks
 their boxes, :mod:`.rotation` decides which way up each is cut,
-:mod:`.crops` cuts the crops, :mod:`.sessions` runs them (where 'auto'
-leaves several ways, :mod:`.measured_choice` times them once), and
+:mod:`.crops` cuts the crops, :mod:`.sessions` runs them (opened by
+:func:`.measured_choice.open_session`, which times the ways once where
+'auto' leaves several), and
 :mod:`.crops` maps the keypoints back. :mod:`.tracker` and
 :mod:`.filters` follow faces through video.
 """
@@ -25,8 +26,9 @@ from .detectors import (DETECTOR_NAMES, BoxDetector, FaceDetector,
 from .filters import AlignedFilter, EMAFilter, OneEuroFilter
 from .image_io import ImageTooLargeError, load_image
 from .landmarker import Landmarker
+from .measured_choice import open_session
 from .sessions import (ModelInfo, OnnxRuntimeSession, OpenVINOSession,
-                       open_session, read_model_info)
+                       read_model_info)
 from .tracker import FaceTracker
 
 __all__ = [

@@ -11,7 +11,7 @@ from .detectors import build_detector
 from .image_io import ImageType, load_image
 from .rotation import (choose_turns, crop_rotations, oriented_landmark_box,
                        turn_plan, turned_rotation, unturn_keypoints)
-from .sessions import open_session
+from .measured_choice import open_session
 from .validation import check_number
 
 Face = Dict[str, Union[np.ndarray, float]]

@@ -14,7 +14,7 @@ backend versions in ``~/.cache/hih_mmpose/runtime_choices.json``
 (``HIH_MMPOSE_CACHE`` moves the folder, ``HIH_MMPOSE_CHOICES`` names the
 file), so later sessions open the choice
 directly. An explicit backend and precision are never measured nor
-overridden.
+overridden. :func:`open_session` opens a model's session this way.
 """
 import json
 import logging
@@ -29,6 +29,7 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 
 from ..utils.cpu_info import describe_cpu
+from .sessions import open_exact_session, read_model_info, run_candidates
 
 #: timed runs per candidate (after one warm-up)
 REPEATS = 5
@@ -169,7 +170,6 @@ class MeasuredSession:
 
     def __init__(self, model_file: str, candidates: List[Tuple[str, str]],
                  threads: Optional[int] = None) -> None:
-        from .sessions import open_exact_session, read_model_info
         self._open = lambda backend, precision: open_exact_session(
             model_file, backend, precision, threads)
         self.info = read_model_info(model_file)
@@ -212,3 +212,16 @@ class MeasuredSession:
                 if self.session is None:
                     self._choose(np.asarray(crops, np.float32))
         return self.session(crops)
+
+
+def open_session(model_file: str, backend: str = 'auto',
+                 precision: Optional[str] = None,
+                 threads: Optional[int] = None):
+    """The session of an exported model: the one way
+    :func:`~.sessions.run_candidates` leaves, or, where it leaves several,
+    a :class:`MeasuredSession` that measures them."""
+    candidates = run_candidates(read_model_info(model_file), backend,
+                                precision)
+    if len(candidates) == 1:
+        return open_exact_session(model_file, *candidates[0], threads)
+    return MeasuredSession(model_file, candidates, threads)

@@ -238,17 +238,3 @@ def open_exact_session(model_file: str, backend: str, precision: str,
     if backend == 'onnxruntime':
         return OnnxRuntimeSession(model_file, threads)
     return OpenVINOSession(model_file, precision, threads)
-
-
-def open_session(model_file: str, backend: str = 'auto',
-                 precision: Optional[str] = None,
-                 threads: Optional[int] = None):
-    """The session of an exported model: the one way
-    :func:`run_candidates` leaves, or, where it leaves several, a
-    :class:`~.measured_choice.MeasuredSession` that measures them."""
-    candidates = run_candidates(read_model_info(model_file), backend,
-                                precision)
-    if len(candidates) == 1:
-        return open_exact_session(model_file, *candidates[0], threads)
-    from .measured_choice import MeasuredSession
-    return MeasuredSession(model_file, candidates, threads)

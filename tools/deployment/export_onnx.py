@@ -38,7 +38,8 @@ from mmengine.registry import init_default_scope
 
 from hih_mmpose.deployment import (export_onnx, export_openvino, model_info,
                                    write_model_info)
-from hih_mmpose.runtime.sessions import metadata_file, open_session
+from hih_mmpose.runtime import open_session
+from hih_mmpose.runtime.sessions import metadata_file
 from hih_mmpose.utils.checkpoint_match import load_checkpoint_strictly
 from hih_mmpose.utils.output_folder import refuse_link
 from mmpose.apis import init_model

@@ -12,8 +12,8 @@ import torch
 
 from hih_mmpose.deployment import (HIHDeployModel, export_onnx, model_info,
                                    optimize_for_inference, write_model_info)
-from hih_mmpose.runtime.sessions import (BACKEND_PRECISIONS,
-                                         installed_backends, open_session)
+from hih_mmpose.runtime import open_session
+from hih_mmpose.runtime.sessions import BACKEND_PRECISIONS, installed_backends
 
 
 def torch_runner(model, bf16: bool = False) -> Callable:
