@@ -4,9 +4,11 @@
 # detector of FaceLandmarker and the demo. Use with
 # MMPoseInferencer(det_model=<this file>, det_cat_ids=[0]). Its boxes are
 # mapped to the landmarks' extent, the box the landmark models are trained
-# on, by the fitted BLAZEFACE_BOX_CALIBRATION of
-# hih_mmpose/models/detectors/box_calibration.py (measured on held-out real
-# faces: docs/inference.md); box_calibration=None gives BlazeFace's own.
+# on, by the fitted BLAZEFACE_BOX_CALIBRATION of hih_mmpose/runtime/boxes.py
+# (measured on held-out real faces: docs/inference.md); box_calibration=None
+# gives BlazeFace's own. engine='auto' runs its models with OpenVINO where it
+# is installed (the same detections as MediaPipe's graph, 2x faster),
+# engine='mediapipe' with MediaPipe's graph.
 _base_ = ['../_base_/face_detector_runtime.py']
 
 model = dict(
@@ -15,4 +17,5 @@ model = dict(
     score_thr=0.5,
     tile_fraction=0.6,
     min_tiled_side=360,
-    tile_below=0.2)  # tiles only if the whole image gives no or small faces
+    tile_below=0.2,  # tiles only if the whole image gives no or small faces
+    engine='auto')

@@ -86,14 +86,13 @@ def test_letterbox_and_back():
                                          0, 600], atol=1e-3)
 
 
-def synthetic_scenes() -> list:
+def scenes() -> list:
     """The photograph, its mirror image, the face small in a large canvas
-    and turned a quarter (RGB)."""
-    rgb = cv2.cvtColor(PHOTO, cv2.COLOR_BGR2RGB)
+    and turned a quarter (BGR)."""
     canvas = np.full((900, 1200, 3), 100, np.uint8)
-    canvas[500:800, 700:956] = cv2.resize(rgb, None, fx=0.5, fy=0.5)
-    return [rgb, np.ascontiguousarray(rgb[:, ::-1]), canvas,
-            np.ascontiguousarray(np.rot90(rgb))]
+    canvas[500:800, 700:956] = cv2.resize(PHOTO, None, fx=0.5, fy=0.5)
+    return [PHOTO, np.ascontiguousarray(PHOTO[:, ::-1]), canvas,
+            np.ascontiguousarray(np.rot90(PHOTO))]
 
 
 @pytest.mark.parametrize('name', ['full', 'short'])
@@ -102,8 +101,8 @@ def test_openvino_equals_mediapipe_graph(name):
     within 0.1 % of the face's size, on every scene (a face or none)."""
     ours, graph = OpenVINOBlazeFace(name), MediaPipeBlazeFace(name)
     found = 0
-    for rgb in synthetic_scenes():
-        mine, theirs = ours(rgb), graph(rgb)
+    for image in scenes():
+        mine, theirs = ours(image), graph(image)
         assert mine.shape == theirs.shape
         for a, b in zip(mine, theirs):
             size = b[2] - b[0]

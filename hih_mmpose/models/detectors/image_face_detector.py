@@ -94,6 +94,7 @@ class BlazeFaceDetector(ImageFaceDetector):
                  tile_fraction: Optional[float] = 0.6,
                  min_tiled_side: int = 360,
                  tile_below: float = 0.2,
+                 engine: str = 'auto',
                  box_calibration: Optional[dict] = BLAZEFACE_BOX_CALIBRATION,
                  **kwargs) -> None:
         from ...runtime.detectors.blazeface import BlazeFaceDetector as Runtime
@@ -101,7 +102,8 @@ class BlazeFaceDetector(ImageFaceDetector):
             Runtime(model=model, score_thr=score_thr,
                     tile_fraction=tile_fraction,
                     min_tiled_side=min_tiled_side, tile_below=tile_below,
-                    box_calibration=box_calibration), **kwargs)
+                    engine=engine, box_calibration=box_calibration),
+            **kwargs)
 
 
 @MMDET_MODELS.register_module()

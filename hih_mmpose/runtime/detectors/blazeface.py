@@ -144,19 +144,19 @@ class BlazeFaceDetector(CalibratedDetector):
         self.rotation_search = rotation_search
         self.variant_search = variant_search
 
-    def _run(self, rgb: np.ndarray, detector=None) -> np.ndarray:
-        """(N, 9) rows in ``rgb``'s pixels: box x1, y1, x2, y2, score, and
+    def _run(self, bgr: np.ndarray, detector=None) -> np.ndarray:
+        """(N, 9) rows in ``bgr``'s pixels: box x1, y1, x2, y2, score, and
         the centres (x, y) of the subject's right and left eye; scores
         below ``score_thr`` dropped."""
         with self.native_lock:  # (one call at a time per model)
-            rows = (detector or self._detector)(rgb)
+            rows = (detector or self._detector)(bgr)
         return rows[rows[:, 4] >= self.score_thr]
 
-    def _run_tiled(self, rgb: np.ndarray) -> np.ndarray:
+    def _run_tiled(self, bgr: np.ndarray) -> np.ndarray:
         """:meth:`_run` on the whole image and, where it finds no face or a
         small one (``tile_below``), on its tiles, merged."""
-        height, width = rgb.shape[:2]
-        found = [self._run(rgb)]
+        height, width = bgr.shape[:2]
+        found = [self._run(bgr)]
         sides = np.minimum(found[0][:, 2] - found[0][:, 0],
                            found[0][:, 3] - found[0][:, 1])
         small = not len(sides) or sides.min() < self.tile_below * min(
@@ -166,7 +166,7 @@ class BlazeFaceDetector(CalibratedDetector):
             side = int(round(self.tile_fraction * min(height, width)))
             for x, y in tile_grid(height, width, side):
                 rows = self._run(
-                    np.ascontiguousarray(rgb[y:y + side, x:x + side]))
+                    np.ascontiguousarray(bgr[y:y + side, x:x + side]))
                 rows[:, [0, 2, 5, 7]] += x
                 rows[:, [1, 3, 6, 8]] += y
                 found.append(rows)
@@ -198,40 +198,39 @@ class BlazeFaceDetector(CalibratedDetector):
             rotation from the eye line (see
             :func:`~hih_mmpose.runtime.rotation.eye_line_angle`).
         """
-        import cv2
-        # (OpenCV's conversion: 0.01 ms on a 512 x 600 photo where numpy's
-        # reversed copy takes 1.3)
-        rgb = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_BGR2RGB)
-        rows = self._run_tiled(rgb)
+        # (the models' runners take BGR: OpenVINO's swaps the channels of
+        # its 192 px input, not of the image)
+        bgr = np.ascontiguousarray(image)
+        rows = self._run_tiled(bgr)
         if not len(rows):
-            rows = self._search(rgb, first_done=True)
+            rows = self._search(bgr, first_done=True)
         if not len(rows) and self.variant_search:
             # the mirrored image (boxes and eyes mirrored back), then a
             # contrast-equalised copy
-            width = rgb.shape[1]
+            width = bgr.shape[1]
             rows = mirror_back(
-                self._search(np.ascontiguousarray(rgb[:, ::-1])), width)
+                self._search(np.ascontiguousarray(bgr[:, ::-1])), width)
             if not len(rows):
-                rows = self._search(equalize_contrast(rgb))
+                rows = self._search(equalize_contrast(bgr))
         angles = eye_line_angle(rows[:, 5:7], rows[:, 7:9])
         return rows[:, :4], rows[:, 4], angles.astype(np.float32)
 
-    def _search(self, rgb: np.ndarray, first_done: bool = False
+    def _search(self, bgr: np.ndarray, first_done: bool = False
                 ) -> np.ndarray:
         """Turned copies (full range; exact turns) and the short-range
-        model (faces that fill the image) on ``rgb`` and its copies, (N, 9)
-        rows in ``rgb``'s pixels: the most confident detection of each
+        model (faces that fill the image) on ``bgr`` and its copies, (N, 9)
+        rows in ``bgr``'s pixels: the most confident detection of each
         face wins, usually the one in the copy where the face is upright.
-        ``first_done``: the full-range model already ran on ``rgb``."""
+        ``first_done``: the full-range model already ran on ``bgr``."""
         found = [np.zeros((0, 9), np.float32)]
         for turns in (0, 1, 2, 3) if self.rotation_search else (0, ):
-            turned = np.ascontiguousarray(np.rot90(rgb, turns))
+            turned = np.ascontiguousarray(np.rot90(bgr, turns))
             if turns or not first_done:
                 found.append(turn_back(self._run_tiled(turned), turns,
-                                       rgb.shape[:2]))
+                                       bgr.shape[:2]))
             if self._short is not None:
                 found.append(turn_back(self._run(turned, self._short),
-                                       turns, rgb.shape[:2]))
+                                       turns, bgr.shape[:2]))
         rows = np.concatenate(found)
         return rows[suppress_duplicates(rows[:, :4], rows[:, 4])]
 
@@ -248,13 +247,13 @@ def mirror_back(rows: np.ndarray, width: int) -> np.ndarray:
     return rows
 
 
-def equalize_contrast(rgb: np.ndarray) -> np.ndarray:
-    """``rgb`` with its lightness equalised by CLAHE (clip 2, 4x4 tiles),
+def equalize_contrast(bgr: np.ndarray) -> np.ndarray:
+    """``bgr`` with its lightness equalised by CLAHE (clip 2, 4x4 tiles),
     colours kept."""
     import cv2
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
+    lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2LAB)
     lab[..., 0] = cv2.createCLAHE(2.0, (4, 4)).apply(lab[..., 0])
-    return cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
+    return cv2.cvtColor(lab, cv2.COLOR_LAB2BGR)
 
 
 def turn_back(rows: np.ndarray, turns: int,

@@ -1,6 +1,6 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
 """BlazeFace's two models run by OpenVINO or by MediaPipe's own graph, as one
-call ``rgb image -> detection rows``.
+call ``BGR image -> detection rows``.
 
 The models are the TFLite files inside the ``mediapipe==0.10.21`` wheel.
 MediaPipe's graph letterboxes the image to the model's square input, decodes
@@ -149,7 +149,7 @@ def rows_to_image(rows: np.ndarray, height: int, width: int,
 
 
 class OpenVINOBlazeFace:
-    """One BlazeFace model run by OpenVINO: ``rgb (H, W, 3) uint8 -> rows
+    """One BlazeFace model run by OpenVINO: ``bgr (H, W, 3) uint8 -> rows
     (N, 9)`` (box x1, y1, x2, y2, score, right eye x, y, left eye x, y in
     image pixels), as MediaPipe's graph gives them. Not thread-safe (one
     infer request; the detector serialises its calls).
@@ -173,16 +173,16 @@ class OpenVINOBlazeFace:
                                          self.config['strides'],
                                          self.config['per_cell'])
 
-    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+    def __call__(self, bgr: np.ndarray) -> np.ndarray:
         import cv2
         side = self.config['side']
-        height, width = rgb.shape[:2]
+        height, width = bgr.shape[:2]
         # (as MediaPipe's CPU graph: bilinear warp of the uint8 image, black
-        # border, then [-1, 1])
-        square = cv2.warpAffine(rgb, letterbox_matrix(height, width, side),
+        # border, then RGB in [-1, 1])
+        square = cv2.warpAffine(bgr, letterbox_matrix(height, width, side),
                                 (side, side), flags=cv2.INTER_LINEAR,
                                 borderMode=cv2.BORDER_CONSTANT)
-        inputs = square.astype(np.float32)[None] * (1 / 127.5) - 1
+        inputs = square[None, ..., ::-1].astype(np.float32) * (1 / 127.5) - 1
         self.request.infer({0: inputs})
         regressors, logits = (self.request.get_output_tensor(i).data
                               for i in range(2))
@@ -207,9 +207,10 @@ class MediaPipeBlazeFace:
             model_selection=int(name == 'full'))
         self.graph.process(np.zeros((64, 64, 3), np.uint8))
 
-    def __call__(self, rgb: np.ndarray) -> np.ndarray:
-        height, width = rgb.shape[:2]
-        result = self.graph.process(rgb)
+    def __call__(self, bgr: np.ndarray) -> np.ndarray:
+        import cv2
+        height, width = bgr.shape[:2]
+        result = self.graph.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
         rows = []
         for detection in result.detections or []:
             box = detection.location_data.relative_bounding_box

@@ -20,9 +20,11 @@ box from the last frame's landmarks; ``min_score=0``, as random weights'
 scores say nothing). ``--exports FILE ...``: trained exports, each run
 through ``'auto'`` and every way on one synthetic face with its box given
 (:func:`bench_export`; random weights make bf16 disagree, so 'auto' is
-judged on trained ones). Every figure is the median of calls that each follow
-a call of the same way (a stream of photos or frames, as MediaPipe is
-timed), interleaved round by round with the other ways.
+judged on trained ones). Every figure is the median of calls (at least 15
+rounds) that each follow a call of the same way (a stream of photos or
+frames, as MediaPipe is timed), interleaved round by round with the other
+ways; the landmarkers share one detector, as one process with one
+landmarker has.
 """
 import os
 import os.path as osp
@@ -162,6 +164,7 @@ def ways() -> List[tuple]:
 
 def bench_pipeline(args) -> dict:
     from hih_mmpose.runtime import FaceTracker, Landmarker
+    from hih_mmpose.runtime.detectors import build_detector
     from synthetic_world.synthetic_video import face_video
     work_dir = tempfile.TemporaryDirectory()
     # 'auto' measures in this run, not from an earlier run's cache
@@ -177,13 +180,15 @@ def bench_pipeline(args) -> dict:
     mediapipe = [mediapipe_timing(photo_path, repeats)]
     rows, fns, choices = [], {}, {}
     landmarkers = {}
+    # (one detector for every way, as a process with one landmarker has)
+    detector = build_detector('blazeface')
     for name in [n for n in ('L', 'B') if n in args.models] or ['L']:
         log(f'pipeline: exporting {MODEL_NAMES[name]} (random weights)')
         path = export_random(name, work_dir.name)
         for label, backend, precision in ways():
             for flip in (False, True):
-                landmarker = Landmarker(path, 'blazeface', backend,
-                                        precision, flip_test=flip)
+                landmarker = Landmarker(path, detector, backend, precision,
+                                        flip_test=flip)
                 # (one pass: random weights' landmarks pass or fail the
                 # second pass's guards by chance; its cost is a pass's
                 # crops + network + mapping, added up below)
@@ -219,7 +224,9 @@ def bench_pipeline(args) -> dict:
     log(f'pipeline: timing {len(fns)} figures, interleaved')
     # (each call right after one of the same way: a stream of photos, as
     # MediaPipe's loop is timed)
-    timing = median_times(fns, args.repeats, warm=True)
+    # (at least 15 rounds: the figures are a few ms, and their medians
+    # decide a ratio)
+    timing = median_times(fns, max(args.repeats, 15), warm=True)
     log('pipeline: MediaPipe, after')
     mediapipe.append(mediapipe_timing(photo_path, repeats))
     for name, label in (('mesh', f'FaceMesh ({mediapipe[0]["points"]} '
