@@ -171,11 +171,13 @@ class Landmarker:
 
     def describe(self) -> str:
         """What runs: e.g. ``'openvino bf16, flip test off, detector
-        BlazeFaceDetector (CPU: ...)'``."""
+        BlazeFaceDetector (openvino) (CPU: ...)'``."""
         from ..utils.cpu_info import describe_cpu
+        engine = getattr(self.detector, 'engine', None)
         return (f'{getattr(self.session, "description", "a session")}, '
                 f'flip test {"on" if self.flip_test else "off"}, detector '
-                f'{type(self.detector).__name__} (CPU: {describe_cpu()})')
+                f'{type(self.detector).__name__}'
+                f'{f" ({engine})" if engine else ""} (CPU: {describe_cpu()})')
 
     def __call__(self,
                  image: Union[ImageType, Sequence[ImageType]],

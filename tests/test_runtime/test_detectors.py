@@ -59,6 +59,28 @@ def test_finds_the_face_of_a_photograph():
                                                 np.uint8))[0]) == 0
 
 
+@pytest.mark.parametrize('engine', ['openvino', 'mediapipe'])
+def test_score_threshold_and_engines(engine):
+    """``score_thr`` keeps the detections at or above it with either
+    engine (MediaPipe's legacy API never passed it to its graph); the two
+    engines find the same box; an unknown engine is named."""
+    image = cv2.imread(PHOTO)
+    bboxes, scores, _ = BlazeFaceDetector(engine=engine).detect_oriented(
+        image)
+    assert len(scores) == 1
+    np.testing.assert_allclose(
+        bboxes, BlazeFaceDetector().detect_oriented(image)[0], atol=0.05)
+    plain = dict(tile_fraction=None, rotation_search=False,
+                 short_range_fallback=False, variant_search=False,
+                 engine=engine)  # (one pass: no search finds it again)
+    for offset, count in ((-1e-3, 1), (1e-3, 0)):
+        detector = BlazeFaceDetector(score_thr=float(scores[0]) + offset,
+                                     **plain)
+        assert len(detector.detect_oriented(image)[0]) == count
+    with pytest.raises(ValueError, match="engine must be 'auto'"):
+        BlazeFaceDetector(engine='tflite')
+
+
 def test_tiles_only_where_faces_are_small_or_missing():
     """One face filling the photo: one pass of the model, no tiles (the
     face is above ``tile_below`` of the shorter side); ``tile_below=1``

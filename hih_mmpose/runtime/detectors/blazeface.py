@@ -1,6 +1,7 @@
 # Copyright (c) hih_mmpose contributors. All rights reserved.
-"""MediaPipe's BlazeFace as a runtime face detector (numpy and mediapipe
-only)."""
+"""MediaPipe's BlazeFace as a runtime face detector: its models run by
+OpenVINO or by MediaPipe's own graph (:mod:`.blazeface_model`), tiled and
+searched here."""
 import contextlib
 import importlib.util
 import os
@@ -128,9 +129,12 @@ class BlazeFaceDetector(CalibratedDetector):
                     self._short = runner('short')
             except ImportError as error:
                 raise ImportError(
-                    f"BlazeFace's {engine} engine needs {engine} (pip "
-                    'install --no-deps -r requirements/detector.txt)'
-                ) from error
+                    f"BlazeFace's {engine} engine needs " + dict(
+                        openvino='openvino (pip install openvino==2026.4.1)',
+                        mediapipe='mediapipe\'s dependencies (pip install '
+                        '--no-deps -r requirements/detector.txt protobuf)')
+                    [engine] + "; the Haar detector (detector='haar') "
+                    'needs nothing') from error
             except Exception as error:
                 raise RuntimeError(
                     f'BlazeFace ({engine}) failed to start: {error}\n'
