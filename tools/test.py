@@ -17,10 +17,10 @@ from mmengine.runner import Runner
 
 from launch_helpers.annotation_check import (check_run_datasets,
                                                   report_left_out_faces)
-from launch_helpers.runner import (add_runner_arguments, merge_cfg_options,
-                                     merge_runner_arguments,
-                                     prepare_cpu_distributed,
-                                     run_with_checkpoints)
+from launch_helpers.runner import (add_runner_arguments, end_distributed,
+                                   merge_cfg_options, merge_runner_arguments,
+                                   prepare_cpu_distributed,
+                                   run_with_checkpoints)
 from hih_mmpose.utils.checkpoint_match import check_checkpoint_matches
 from hih_mmpose.utils.checkpoint import check_checkpoint_safe
 from hih_mmpose.utils.output_folder import check_output_file
@@ -127,6 +127,7 @@ def main() -> None:
     if args.out:
         from mmengine.fileio import dump
         dump(metrics, args.out, file_format='json', indent=2)
+    end_distributed()
 
 
 if __name__ == '__main__':

@@ -14,10 +14,10 @@ from mmengine.runner import Runner
 
 from launch_helpers.annotation_check import (check_run_datasets,
                                                   report_left_out_faces)
-from launch_helpers.runner import (add_runner_arguments, merge_cfg_options,
-                                     merge_runner_arguments,
-                                     prepare_cpu_distributed,
-                                     run_with_checkpoints)
+from launch_helpers.runner import (add_runner_arguments, end_distributed,
+                                   merge_cfg_options, merge_runner_arguments,
+                                   prepare_cpu_distributed,
+                                   run_with_checkpoints)
 
 
 def parse_args() -> argparse.Namespace:
@@ -135,6 +135,7 @@ def main() -> None:
     # is scanned first, whatever torch's environment says, then loads with
     # weights_only and the allow-list of SAFE_GLOBALS, unless trusted
     run_with_checkpoints(runner.train, checkpoint, args.trust_checkpoint)
+    end_distributed()
 
 
 if __name__ == '__main__':

@@ -44,6 +44,20 @@ def prepare_cpu_distributed(cfg: Config, launcher: str) -> None:
         dist.init_process_group(backend='gloo')
 
 
+def end_distributed() -> None:
+    """After a run that ended well: destroy the process group, if any.
+
+    A process that exits with gloo's process group alive can abort while
+    the interpreter shuts down (its worker threads still hold tensors:
+    "terminate called without an active exception", exit code -6 after a
+    complete training; pytorch/pytorch#190489). Not after an error: the
+    other processes may be inside a collective call, and destroying the
+    group would wait for them.
+    """
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+
+
 def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments shared by ``tools/train.py`` and ``tools/test.py``."""
     parser.add_argument('--work-dir', help='the dir to save logs and models')
